@@ -1,0 +1,300 @@
+"""The `newsdesk` command: thin subcommands that delegate to the library."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import click
+
+from newsdesk import config
+
+
+def setup_django() -> None:
+    """Load settings (failing with the config error, not a traceback) and start Django."""
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    try:
+        config.load()
+    except config.ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    import django
+
+    django.setup()
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.pass_context
+def main(ctx: click.Context) -> None:
+    """Newsdesk: a self-hosted news aggregator."""
+    if ctx.invoked_subcommand is None:
+        click.echo(ctx.get_help())
+
+
+@main.command("settings")
+def show_settings() -> None:
+    """Print every setting with its value and one-line help."""
+    try:
+        values = config.load()
+    except config.ConfigError as error:
+        raise click.ClickException(str(error)) from None
+    for setting in config.SETTINGS:
+        value = values[setting.name]
+        if setting.name == "SECRET_KEY" and value:
+            value = "(set)"
+        click.echo(f"NEWSDESK_{setting.name}={value}")
+        click.echo(f"    {setting.help} Default: {setting.default or '(unset)'}")
+
+
+@main.command()
+def migrate() -> None:
+    """Create or update the database tables."""
+    setup_django()
+    prepare_database(subscribe=False)
+
+
+def prepare_database(subscribe: bool) -> None:
+    """Apply migrations; on the very first start, subscribe to the bundled world-news list."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    fresh = "store_feed" not in connection.introspection.table_names()
+    call_command("migrate", interactive=False, verbosity=0)
+    if fresh and subscribe:
+        from newsdesk.catalog.subscriptions import subscribe_defaults
+
+        report = subscribe_defaults()
+        click.echo(f"First start: subscribed to {len(report.added)} world-news feeds (edit them in the admin).")
+
+
+@main.command()
+@click.argument("url")
+def add(url: str) -> None:
+    """Subscribe to the feed at URL."""
+    setup_django()
+    from newsdesk.catalog.subscriptions import SubscribeError, subscribe
+
+    try:
+        feed, created = subscribe(url)
+    except SubscribeError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{'Subscribed to' if created else 'Already subscribed to'} {feed.url} (feed {feed.id})")
+
+
+@main.command()
+@click.option("--feed", "feed_ids", type=int, multiple=True, help="Poll this feed now, due or not (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="One JSON line per feed.")
+def fetch(feed_ids: tuple[int, ...], as_json: bool) -> None:
+    """Poll every due feed once (or the given ones), then exit."""
+    setup_django()
+    from django.conf import settings
+    from django.db import connection
+
+    from newsdesk.ingest.refresh import refresh_feed
+    from newsdesk.ingest.schedule import claim_due_feeds
+
+    ids = list(feed_ids) or claim_due_feeds(limit=100_000)
+
+    def poll(feed_id: int):
+        try:
+            return refresh_feed(feed_id)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=settings.NEWSDESK["QUEUE_WORKERS"]) as pool:
+        results = list(pool.map(poll, ids))
+    for result in results:
+        if as_json:
+            click.echo(json.dumps({"feed": result.feed_id, "status": result.status, "new_articles": result.new_articles,
+                                   "error": result.error, "page_errors": result.page_errors}))
+        else:
+            line = f"feed {result.feed_id}: {result.status}, {result.new_articles} new article(s)"
+            click.echo(line + (f" ({result.error})" if result.error else ""))
+    if not as_json:
+        failed = sum(r.status == "failed" for r in results)
+        click.echo(f"{len(results)} feed(s) polled, {sum(r.new_articles for r in results)} new article(s), {failed} failed.")
+
+
+@main.command("import-opml")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_opml_command(path: Path) -> None:
+    """Subscribe to every feed of an OPML file."""
+    setup_django()
+    from newsdesk.catalog.opml import OpmlError
+    from newsdesk.catalog.subscriptions import import_opml
+
+    try:
+        report = import_opml(path.read_bytes())
+    except OpmlError as error:
+        raise click.ClickException(str(error)) from None
+    for url, reason in report.refused:
+        click.echo(f"refused {url}: {reason}", err=True)
+    click.echo(f"{len(report.added)} added, {len(report.existing)} already there, {len(report.refused)} refused.")
+
+
+@main.command("export-opml")
+def export_opml_command() -> None:
+    """Print every subscription as OPML."""
+    setup_django()
+    from newsdesk.catalog.subscriptions import export_opml
+
+    click.echo(export_opml(), nl=False)
+
+
+@main.command()
+@click.option("--username", default="admin", show_default=True)
+@click.option("--email", default="")
+@click.password_option(envvar="NEWSDESK_ADMIN_PASSWORD_INPUT", help="Prompted for when not given.")
+def createadmin(username: str, email: str, password: str) -> None:
+    """Create an administrator account (or reset its password)."""
+    setup_django()
+    prepare_database(subscribe=False)
+    from django.contrib.auth import get_user_model
+
+    user, created = get_user_model().objects.get_or_create(username=username, defaults={"email": email})
+    user.is_staff = user.is_superuser = True
+    user.set_password(password)
+    user.save()
+    click.echo(f"{'Created' if created else 'Updated'} administrator {username!r}; sign in at /admin/.")
+
+
+@main.command()
+@click.option("--host", default=None, help="Default: NEWSDESK_HOST.")
+@click.option("--port", type=int, default=None, help="Default: NEWSDESK_PORT.")
+def web(host: str | None, port: int | None) -> None:
+    """Serve the site (gunicorn) until stopped."""
+    values = load_config()
+    bind = f"{host or values['HOST']}:{port or values['PORT']}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    os.execv(sys.executable, [
+        sys.executable, "-m", "gunicorn", "newsdesk.wsgi:application", "--bind", bind,
+        "--workers", str(values["WEB_WORKERS"]), "--worker-class", "gthread", "--threads", "4",
+        "--graceful-timeout", "5", "--log-level", "warning",
+    ])
+
+
+@main.command()
+def worker() -> None:
+    """Run queued jobs and the periodic scheduler until stopped."""
+    setup_django()
+    from django.core.management import call_command
+
+    from newsdesk.tasks import enqueue_due_feeds
+
+    enqueue_due_feeds.call_local()  # poll what is due now rather than at the next minute
+    call_command("run_huey")
+
+
+@main.command()
+@click.option("--demo", is_flag=True, help="Also run the publisher simulator and subscribe to it.")
+def run(demo: bool) -> None:
+    """Run everything on this machine: web, worker and scheduler."""
+    values = load_config()
+    environment = dict(os.environ)
+    children: list[subprocess.Popen] = []
+    if demo:
+        environment["NEWSDESK_ALLOW_PRIVATE_NETWORKS"] = "true"
+        os.environ["NEWSDESK_ALLOW_PRIVATE_NETWORKS"] = "true"
+        simulator, feed_urls = start_simulator()
+        children.append(simulator)
+    setup_django()
+    prepare_database(subscribe=values["SUBSCRIBE_DEFAULTS"] and not demo)
+    if demo:
+        from newsdesk.catalog.subscriptions import subscribe
+
+        for url in feed_urls:
+            subscribe(url)
+        click.echo(f"Demo: subscribed to {len(feed_urls)} simulated feeds.")
+    from django.db import connections
+
+    connections.close_all()
+    command = [sys.executable, "-m", "newsdesk.cli"]
+    children.append(subprocess.Popen([*command, "worker"], env=environment))
+    children.append(subprocess.Popen([*command, "web"], env=environment))
+    click.echo(f"Newsdesk is running at http://{values['HOST']}:{values['PORT']}/ (data in {values['DATA_DIR']}); Ctrl-C stops it.")
+    supervise(children)
+
+
+def load_config() -> dict:
+    try:
+        return config.load()
+    except config.ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+def start_simulator() -> tuple[subprocess.Popen, list[str]]:
+    """Start `newsdesk simulate` and return it with the feed URLs it printed."""
+    process = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "simulate", "--port", "0"],
+                               stdout=subprocess.PIPE, text=True)
+    urls: list[str] = []
+    assert process.stdout is not None
+    for line in process.stdout:
+        line = line.strip()
+        if not line:
+            break
+        urls.append(line)
+    return process, urls
+
+
+def supervise(children: list[subprocess.Popen]) -> None:
+    """Wait until a child exits or we are told to stop; then stop every child."""
+    stopping = False
+
+    def stop(signum, frame):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while not stopping and all(child.poll() is None for child in children):
+        time.sleep(0.5)
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
+        try:
+            child.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            child.kill()
+    failed = [c for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
+    if failed and not stopping:
+        raise click.ClickException(f"run: a process exited with status {failed[0].returncode}; stopped the others")
+
+
+@main.command()
+@click.option("--hosts", default=4, show_default=True, help="Simulated publishers, one loopback address each.")
+@click.option("--feeds-per-host", default=2, show_default=True)
+@click.option("--articles-per-feed", default=10, show_default=True)
+@click.option("--port", default=8100, show_default=True, help="0 picks a free port.")
+@click.option("--seed", default=1, show_default=True)
+def simulate(hosts: int, feeds_per_host: int, articles_per_feed: int, port: int, seed: int) -> None:
+    """Serve simulated publishers on 127.0.0.x; prints the feed URLs, then a blank line."""
+    from newsdesk.simulator import Simulator
+
+    simulator = Simulator(hosts=hosts, feeds_per_host=feeds_per_host, articles_per_feed=articles_per_feed,
+                          seed=seed, port=port)
+    simulator.start()
+    for url in simulator.feed_urls():
+        click.echo(url)
+    click.echo("", nl=True)
+    sys.stdout.flush()
+    stopped = False
+
+    def stop(signum, frame):
+        nonlocal stopped
+        stopped = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    while not stopped:
+        time.sleep(0.5)
+    simulator.stop()
+
+
+if __name__ == "__main__":
+    main()

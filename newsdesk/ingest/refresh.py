@@ -1,0 +1,151 @@
+"""refresh_feed: fetch -> parse -> for each new entry: fetch page, extract, store, assign story."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+import httpx
+from django.conf import settings
+from django.utils import timezone
+
+from newsdesk.extract import ExtractError, extract_article
+from newsdesk.ingest.fetch import FetchError, Limits, create_client, fetch
+from newsdesk.ingest.parse import ParsedEntry, ParsedFeed, ParseError, parse_feed
+from newsdesk.ingest.schedule import next_poll_after_failure, next_poll_after_success
+from newsdesk.ingest.urls import normalize_url, same_site
+from newsdesk.sanitize import clean_text
+from newsdesk.stories.assign import assign_story
+from newsdesk.store.articles import ArticleData, find_existing, parse_published, save_article
+from newsdesk.store.models import Feed
+
+log = logging.getLogger("newsdesk.ingest")
+
+FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
+PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+
+@dataclass
+class RefreshResult:
+    feed_id: int
+    status: str  # "updated", "not-modified" or "failed"
+    new_articles: int = 0
+    error: str = ""
+    page_errors: list[str] = field(default_factory=list)
+
+
+def limits_from_settings() -> Limits:
+    options = settings.NEWSDESK
+    return Limits(timeout=float(options["FETCH_TIMEOUT"]), max_bytes=options["MAX_BODY_BYTES"],
+                  user_agent=options["USER_AGENT"])
+
+
+def refresh_feed(feed_id: int, client: httpx.Client | None = None) -> RefreshResult:
+    """Poll one feed and store its new articles; every failure ends up in the feed's health."""
+    feed = Feed.objects.select_related("source").get(id=feed_id)
+    limits = limits_from_settings()
+    own_client = client is None
+    client = client or create_client(limits)
+    try:
+        try:
+            response = fetch(client, feed.url, limits, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT)
+            if response.not_modified:
+                record_success(feed, etag=feed.etag, last_modified=feed.last_modified)
+                return RefreshResult(feed_id, "not-modified")
+            parsed = parse_feed(response.content, response.url)
+        except (FetchError, ParseError) as error:
+            record_failure(feed, error)
+            return RefreshResult(feed_id, "failed", error=str(error))
+        describe_source(feed, parsed)
+        result = RefreshResult(feed_id, "updated")
+        for entry in new_entries(feed, parsed)[: settings.NEWSDESK["ARTICLES_PER_POLL"]]:
+            data = read_entry(client, entry, limits)
+            if data.extraction_error:
+                result.page_errors.append(data.extraction_error)
+            article, created = save_article(feed, data)
+            if created:
+                assign_story(article)
+                result.new_articles += 1
+        record_success(feed, etag=response.etag, last_modified=response.last_modified, ttl=parsed.ttl_minutes)
+        if result.page_errors:
+            log.warning("ingest: %s: %d of its new pages could not be read in full; first: %s",
+                        feed.url, len(result.page_errors), result.page_errors[0])
+        return result
+    finally:
+        if own_client:
+            client.close()
+
+
+def new_entries(feed: Feed, parsed: ParsedFeed) -> list[ParsedEntry]:
+    """Entries with a link that this feed has not stored yet, newest first."""
+    fresh = []
+    for entry in parsed.entries:
+        if not entry.link.startswith(("http://", "https://")):
+            continue
+        if find_existing(feed, normalize_url(entry.link), entry.id) is None:
+            fresh.append(entry)
+    return fresh
+
+
+def read_entry(client: httpx.Client, entry: ParsedEntry, limits: Limits) -> ArticleData:
+    """Fetch and extract the entry's page; if that fails, keep what the feed said and why."""
+    data = ArticleData(
+        url=normalize_url(entry.link),
+        guid=entry.id,
+        title=entry.title,
+        authors=[a.strip() for a in entry.author.split(",") if a.strip()],
+        published=entry.published,
+        summary=entry.summary,
+        image=entry.image,
+    )
+    try:
+        page = fetch(client, entry.link, limits, accept=PAGE_ACCEPT)
+        extracted = extract_article(page.content, page.url)
+    except (FetchError, ExtractError) as error:
+        data.extraction_error = str(error)
+        return data
+    data.url = normalize_url(page.url)
+    # A canonical URL on another host (syndicated copies, odd CMS setups) is not ours to claim.
+    if extracted.url and extracted.url != page.url and same_site(extracted.url, page.url):
+        data.url = normalize_url(extracted.url)
+    data.title = data.title or extracted.title
+    data.authors = extracted.authors or data.authors
+    data.published = data.published or parse_published(extracted.published)
+    data.text = extracted.text
+    data.html = extracted.html
+    data.image = data.image or extracted.image or ""
+    data.language = extracted.language or ""
+    return data
+
+
+def describe_source(feed: Feed, parsed: ParsedFeed) -> None:
+    """Name the feed and its outlet from the feed's own title, the first time it is read."""
+    title = clean_text(parsed.title)[:300]
+    if title and not feed.title:
+        feed.title = title
+        feed.save(update_fields=["title"])
+    source = feed.source
+    if title and source.name in {"", source.homepage, source.homepage.split("//")[-1].strip("/")}:
+        source.name = title
+        source.language = source.language or parsed.language[:20]
+        source.save(update_fields=["name", "language"])
+
+
+def record_success(feed: Feed, etag: str, last_modified: str, ttl: int | None = None) -> None:
+    now = timezone.now()
+    Feed.objects.filter(id=feed.id).update(
+        etag=etag[:500], last_modified=last_modified[:100], last_fetched=now, last_success=now,
+        next_fetch=next_poll_after_success(now, ttl), status=Feed.Status.OK,
+        consecutive_failures=0, last_error="",
+    )
+
+
+def record_failure(feed: Feed, error: Exception) -> None:
+    now = timezone.now()
+    failures = feed.consecutive_failures + 1
+    retry_after = getattr(error, "retry_after", None)
+    Feed.objects.filter(id=feed.id).update(
+        last_fetched=now, next_fetch=next_poll_after_failure(now, failures, retry_after),
+        status=Feed.Status.FAILING, consecutive_failures=failures, last_error=str(error)[:2000],
+    )
+    log.warning("ingest: feed %s failed (%d in a row): %s", feed.url, failures, error)

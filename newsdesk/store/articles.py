@@ -1,0 +1,92 @@
+"""Writing articles: one row per page, however often a feed or page is read again."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from newsdesk.sanitize import clean_html, clean_text
+from newsdesk.store.models import Article, Feed
+
+
+@dataclass
+class ArticleData:
+    """What ingestion learned about one page, from the feed entry and the page itself."""
+
+    url: str
+    guid: str
+    title: str
+    authors: list[str]
+    published: datetime | None
+    summary: str = ""
+    text: str = ""
+    html: str = ""
+    image: str = ""
+    language: str = ""
+    extraction_error: str = ""
+
+
+def content_hash(text: str) -> str:
+    """Return a fingerprint of text that ignores case and spacing."""
+    return hashlib.sha256(" ".join(text.lower().split()).encode("utf-8")).hexdigest()
+
+
+def find_existing(feed: Feed, url: str, guid: str) -> Article | None:
+    """Return the article already stored for this URL, or for this guid in this feed."""
+    existing = Article.objects.filter(url=url).first()
+    if existing is None and guid:
+        existing = Article.objects.filter(feed=feed, guid=guid).first()
+    return existing
+
+
+def save_article(feed: Feed, data: ArticleData) -> tuple[Article, bool]:
+    """Store data as an article of feed; return it and whether it is new. Never duplicates."""
+    existing = find_existing(feed, data.url, data.guid)
+    if existing is not None:
+        return existing, False
+    text = data.text or data.summary
+    article = Article(
+        source_id=feed.source_id,
+        feed=feed,
+        url=data.url,
+        guid=data.guid[:2048],
+        title=clean_text(data.title)[:1000] or data.url,
+        authors=[clean_text(a)[:200] for a in data.authors if clean_text(a)],
+        published=data.published,
+        fetched=timezone.now(),
+        summary=clean_text(data.summary),
+        text=text,
+        html=clean_html(data.html),
+        image=data.image if data.image.startswith(("http://", "https://")) else "",
+        language=data.language[:20],
+        word_count=len(text.split()),
+        content_hash=content_hash(text) if text else "",
+        extraction_error=data.extraction_error,
+    )
+    try:
+        with transaction.atomic():
+            article.save()
+    except IntegrityError:
+        # Another worker stored the same URL between our look-up and our insert.
+        return Article.objects.get(url=data.url), False
+    return article, True
+
+
+def parse_published(value: str | None) -> datetime | None:
+    """Return an aware datetime from an ISO 8601 date or time, or None."""
+    if not value:
+        return None
+    moment = parse_datetime(value)
+    if moment is None:
+        day = parse_date(value)
+        if day is None:
+            return None
+        moment = datetime(day.year, day.month, day.day)
+    if timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, timezone.utc)
+    return moment

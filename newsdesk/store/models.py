@@ -1,0 +1,113 @@
+"""What Newsdesk keeps: outlets, their feeds, the articles read from them, and stories."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Source(models.Model):
+    """An outlet: one publisher, whatever number of feeds it has."""
+
+    name = models.CharField(max_length=300)
+    homepage = models.URLField(max_length=2048, unique=True)
+    icon = models.URLField(max_length=2048, blank=True)
+    language = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2 code")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Feed(models.Model):
+    """A subscription polled by the workers, with its health."""
+
+    class Status(models.TextChoices):
+        NEW = "new", "new"
+        OK = "ok", "ok"
+        FAILING = "failing", "failing"
+
+    url = models.URLField(max_length=2048, unique=True)
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="feeds")
+    title = models.CharField(max_length=500, blank=True)
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+    last_fetched = models.DateTimeField(null=True, blank=True)
+    last_success = models.DateTimeField(null=True, blank=True)
+    next_fetch = models.DateTimeField(default=timezone.now, db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    consecutive_failures = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["url"]
+
+    def __str__(self) -> str:
+        return self.title or self.url
+
+
+class Story(models.Model):
+    """One event as readers see it; every article belongs to exactly one."""
+
+    headline = models.CharField(max_length=1000)
+    lead_article = models.ForeignKey(
+        "Article", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    first_seen = models.DateTimeField(default=timezone.now)
+    last_updated = models.DateTimeField(default=timezone.now)
+    article_count = models.PositiveIntegerField(default=0)
+    source_count = models.PositiveIntegerField(default=0)
+    score = models.FloatField(default=0.0)
+
+    class Meta:
+        verbose_name_plural = "stories"
+        indexes = [
+            models.Index(fields=["-last_updated"], name="story_latest"),
+            models.Index(fields=["-score"], name="story_top"),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+
+class Article(models.Model):
+    """One publisher's page, with the text and metadata extracted from it."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="articles")
+    feed = models.ForeignKey(Feed, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    story = models.ForeignKey(Story, null=True, blank=True, on_delete=models.SET_NULL, related_name="articles")
+    url = models.URLField("canonical URL", max_length=2048, unique=True)
+    guid = models.CharField(max_length=2048, blank=True, db_index=True)
+    title = models.CharField(max_length=1000)
+    authors = models.JSONField(default=list, blank=True)
+    published = models.DateTimeField(null=True, blank=True)
+    updated = models.DateTimeField(null=True, blank=True)
+    fetched = models.DateTimeField(default=timezone.now)
+    summary = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    html = models.TextField("sanitized HTML", blank=True)
+    image = models.URLField("lead image", max_length=2048, blank=True)
+    language = models.CharField(max_length=20, blank=True)
+    word_count = models.PositiveIntegerField(default=0)
+    content_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    extraction_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["story", "published"], name="article_story_time")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def byline(self) -> str:
+        return ", ".join(self.authors)
+
+    @property
+    def when(self):
+        """The time readers are shown: published if the page said so, else when we read it."""
+        return self.published or self.fetched

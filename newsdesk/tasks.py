@@ -1,0 +1,23 @@
+"""Queue jobs: the scheduler hands due feeds to the workers, one task per feed."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from newsdesk.ingest.refresh import refresh_feed
+from newsdesk.ingest.schedule import claim_due_feeds
+
+
+@db_task(retries=0, context=False)
+def refresh_feed_task(feed_id: int) -> None:
+    refresh_feed(feed_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def enqueue_due_feeds() -> int:
+    """Every minute: claim the feeds that are due and queue one refresh each."""
+    feed_ids = claim_due_feeds()
+    for feed_id in feed_ids:
+        refresh_feed_task(feed_id)
+    return len(feed_ids)
