@@ -62,4 +62,4 @@ def test_second_poll_of_an_unchanged_feed_is_one_conditional_request_and_adds_no
     assert Article.objects.count() == count
     assert Feed.objects.get().status == Feed.Status.OK
     stats = simulator.stats()
-    assert stats["requests"] == 1 and stats["not_modified"] == 1
+    assert stats["requests"] == 1 and stats["statuses"] == {304: 1}

@@ -10,7 +10,7 @@ from newsdesk.ingest.parse import ParseError, parse_feed
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Herald &amp; Co</title>
 <link>https://herald.example/</link><ttl>60</ttl>
-<item><title>First <b>story</b></title><link>/news/1?utm_source=rss</link><guid>h-1</guid>
+<item><title>First <b>story</b></title><link>/news/1?utm_source=rss</link><guid isPermaLink="false">h-1</guid>
 <pubDate>Tue, 24 Nov 2026 10:00:00 +0100</pubDate><author>ana@herald.example (Ana Ruiz)</author>
 <description>&lt;p&gt;Lead &lt;script&gt;x()&lt;/script&gt;paragraph&lt;/p&gt;</description>
 <enclosure url="https://herald.example/1.jpg" type="image/jpeg" length="1"/></item>
