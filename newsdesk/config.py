@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 from urllib.parse import urlsplit
+
+
+VERSION = "0.1.0"
 
 
 class ConfigError(ValueError):
@@ -36,11 +40,30 @@ def _positive_int(raw: str) -> int:
     return value
 
 
+def _non_negative_int(raw: str) -> int:
+    value = _whole_number(raw)
+    if value < 0:
+        raise ValueError("expected a whole number, 0 or more")
+    return value
+
+
 def _port(raw: str) -> int:
     value = _whole_number(raw)
     if not 0 < value < 65536:
         raise ValueError("expected a port between 1 and 65535")
     return value
+
+
+def _networks(raw: str) -> bool | tuple:
+    """true/false, or the networks that are allowed although not public."""
+    try:
+        return _boolean(raw)
+    except ValueError:
+        pass
+    try:
+        return tuple(ipaddress.ip_network(part.strip(), strict=False) for part in raw.split(",") if part.strip())
+    except ValueError:
+        raise ValueError("expected true, false, or networks like 10.0.0.0/8,192.168.1.5") from None
 
 
 def _database_url(raw: str) -> str:
@@ -79,13 +102,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("DEBUG", "false", "Show Django's debug pages (never in production).", _boolean),
     Setting("ALLOWED_HOSTS", "*", "Comma-separated host names the site answers to."),
     Setting("BASE_URL", "http://127.0.0.1:8000", "Public address of the site, for links in feeds and mail."),
-    Setting("USER_AGENT", "Newsdesk/0.1 (+https://github.com/newsdesk/newsdesk)", "User-Agent sent to publishers."),
+    Setting("CONTACT_URL", "", "Page or mailto: URL where publishers can reach this instance's operator; sent in the User-Agent."),
+    Setting("HOST_CONCURRENCY", "2", "Requests in flight to one publisher host, across all workers.", _positive_int),
+    Setting("HOST_INTERVAL_MS", "250", "Milliseconds between two request starts to one publisher host.", _non_negative_int),
+    Setting("JOB_LEASE_SECONDS", "900", "A feed claimed by a worker that died is polled again after this long.", _positive_int),
+    Setting("ATTENTION_AFTER_DAYS", "3", "A feed failing for this many days is flagged for attention (never removed).", _positive_int),
     Setting("FETCH_TIMEOUT", "20", "Seconds before a feed or page request is abandoned.", _positive_int),
     Setting("MAX_BODY_BYTES", str(15 * 1024 * 1024), "Largest feed or page body read, after decompression.", _positive_int),
     Setting("MIN_POLL_MINUTES", "10", "Shortest interval between two polls of one feed.", _positive_int),
     Setting("MAX_POLL_MINUTES", "360", "Longest interval between two polls of one feed.", _positive_int),
     Setting("ARTICLES_PER_POLL", "30", "New articles fetched in full from one feed per poll.", _positive_int),
-    Setting("ALLOW_PRIVATE_NETWORKS", "false", "Allow feeds and pages on loopback and private addresses.", _boolean),
+    Setting("ALLOW_PRIVATE_NETWORKS", "false", "true: allow feeds and pages on loopback and private addresses; or a comma-separated list of networks (10.0.0.0/8,...) to allow.", _networks),
     Setting("SUBSCRIBE_DEFAULTS", "true", "On first start with no feeds, subscribe to the bundled world-news OPML.", _boolean),
     Setting("TIME_ZONE", "UTC", "Time zone used to show dates."),
 )
@@ -110,4 +137,6 @@ def load(environ: os._Environ | dict[str, str] | None = None) -> dict[str, Any]:
     if problems:
         raise ConfigError("config: " + "; ".join(problems))
     values["DATA_DIR"] = Path(values["DATA_DIR"]).expanduser().resolve()
+    contact = f"; +{values['CONTACT_URL']}" if values["CONTACT_URL"] else ""
+    values["USER_AGENT"] = f"Newsdesk/{VERSION} (self-hosted news aggregator{contact})"
     return values

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
+import socket
 import time
+from contextlib import nullcontext
+from typing import Callable, ContextManager
 from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
 
+import httpcore
 import httpx
 
 MAX_REDIRECTS = 5
@@ -44,16 +49,81 @@ class Limits:
     timeout: float = 20.0
     max_bytes: int = 15 * 1024 * 1024
     user_agent: str = "Newsdesk/0.1"
+    allow_private: bool | tuple = False  # True, or the private networks that are allowed
+
+
+class PrivateAddressError(httpcore.ConnectError):
+    """The host resolves to an address that is not on the public internet."""
+
+
+def is_allowed_address(address: str, allowed_networks: tuple = ()) -> bool:
+    """True for a public unicast address, or one inside an explicitly allowed network."""
+    ip = ipaddress.ip_address(address.split("%")[0])
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped:
+        ip = ip.ipv4_mapped
+    if any(ip in network for network in allowed_networks if network.version == ip.version):
+        return True
+    return ip.is_global and not ip.is_multicast
+
+
+class GuardedBackend(httpcore.SyncBackend):
+    """Connects only to public addresses, checked after DNS resolution on every connection.
+
+    Checking the address we actually connect to (not a separate look-up beforehand) closes
+    the DNS-rebinding gap, and every redirect hop to a new host passes through here too.
+    """
+
+    def __init__(self, allow_private: bool | tuple):
+        self.allow_all = allow_private is True
+        self.allowed_networks = allow_private if isinstance(allow_private, tuple) else ()
+
+    def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
+        if self.allow_all:
+            return super().connect_tcp(host, port, timeout, local_address, socket_options)
+        try:
+            candidates = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except socket.gaierror as error:
+            raise httpcore.ConnectError(f"cannot resolve {host}: {error}") from None
+        public = [c for c in candidates if is_allowed_address(c[4][0], self.allowed_networks)]
+        if not public:
+            raise PrivateAddressError(
+                f"{host} resolves to {candidates[0][4][0]}, a private, loopback or link-local address; "
+                "set NEWSDESK_ALLOW_PRIVATE_NETWORKS=true to allow it"
+            )
+        last_error: OSError | None = None
+        for family, kind, proto, _, address in public:
+            sock = socket.socket(family, kind, proto)
+            try:
+                sock.settimeout(timeout)
+                if local_address:
+                    sock.bind((local_address, 0))
+                sock.connect(address)
+            except OSError as error:
+                sock.close()
+                last_error = error
+                continue
+            for option in socket_options or []:
+                sock.setsockopt(*option)
+            sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+            return httpcore._backends.sync.SyncStream(sock)
+        if isinstance(last_error, socket.timeout):
+            raise httpcore.ConnectTimeout(str(last_error))
+        raise httpcore.ConnectError(str(last_error))
 
 
 def create_client(limits: Limits) -> httpx.Client:
-    """Return a client with Newsdesk's timeouts, redirect cap and User-Agent."""
+    """Return a client with Newsdesk's timeouts, redirect cap, User-Agent and address guard."""
+    pool_limits = httpx.Limits(max_connections=100, max_keepalive_connections=20)
+    transport = httpx.HTTPTransport(limits=pool_limits)
+    # httpx has no public hook for the network backend; the SSRF tests fail if this stops working.
+    transport._pool._network_backend = GuardedBackend(limits.allow_private)
     return httpx.Client(
+        transport=transport,
         follow_redirects=True,
         max_redirects=MAX_REDIRECTS,
         timeout=httpx.Timeout(limits.timeout, connect=min(10.0, limits.timeout)),
         headers={"User-Agent": limits.user_agent, "Accept-Encoding": "gzip, deflate"},
-        limits=httpx.Limits(max_connections=100, max_keepalive_connections=20),
+        trust_env=False,  # a proxy from the environment would bypass the address guard
     )
 
 
@@ -80,8 +150,21 @@ def fetch(
     etag: str = "",
     last_modified: str = "",
     accept: str = "*/*",
+    slot: Callable[[str], ContextManager] | None = None,
 ) -> Response:
-    """GET url, conditionally when etag or last_modified are given; raise FetchError on failure."""
+    """GET url, conditionally when etag or last_modified are given; raise FetchError on failure.
+
+    slot(url), when given, is held around the request: the per-host politeness budget.
+    """
+    with (slot or _no_slot)(url):
+        return _get(client, url, limits, etag, last_modified, accept)
+
+
+def _no_slot(url: str) -> ContextManager:
+    return nullcontext()
+
+
+def _get(client: httpx.Client, url: str, limits: Limits, etag: str, last_modified: str, accept: str) -> Response:
     headers = {"Accept": accept}
     if etag:
         headers["If-None-Match"] = etag
@@ -129,6 +212,8 @@ def fetch(
     except (httpx.DecodingError, httpx.RemoteProtocolError) as error:
         raise FetchError(f"fetch: {url} sent a broken response ({error})") from None
     except httpx.ConnectError as error:
+        if isinstance(error.__context__, PrivateAddressError) or "private, loopback" in str(error):
+            raise FetchError(f"fetch: {url} refused: {error}") from None
         raise FetchError(f"fetch: cannot connect to {url} ({error})") from None
     except httpx.HTTPError as error:
         raise FetchError(f"fetch: {url} failed ({type(error).__name__}: {error})") from None

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 import httpx
 from django.conf import settings
 from django.utils import timezone
 
 from newsdesk.extract import ExtractError, extract_article
-from newsdesk.ingest.fetch import FetchError, Limits, create_client, fetch
+from newsdesk.ingest.fetch import FetchError, Limits, Response, create_client, fetch
 from newsdesk.ingest.parse import ParsedEntry, ParsedFeed, ParseError, parse_feed
+from newsdesk.ingest.politeness import polite_slot
+from newsdesk.ingest.robots import robots_allow
 from newsdesk.ingest.schedule import next_poll_after_failure, next_poll_after_success
 from newsdesk.ingest.urls import normalize_url, same_site
 from newsdesk.sanitize import clean_text
@@ -37,7 +40,7 @@ class RefreshResult:
 def limits_from_settings() -> Limits:
     options = settings.NEWSDESK
     return Limits(timeout=float(options["FETCH_TIMEOUT"]), max_bytes=options["MAX_BODY_BYTES"],
-                  user_agent=options["USER_AGENT"])
+                  user_agent=options["USER_AGENT"], allow_private=options["ALLOW_PRIVATE_NETWORKS"])
 
 
 def refresh_feed(feed_id: int, client: httpx.Client | None = None) -> RefreshResult:
@@ -48,32 +51,50 @@ def refresh_feed(feed_id: int, client: httpx.Client | None = None) -> RefreshRes
     client = client or create_client(limits)
     try:
         try:
-            response = fetch(client, feed.url, limits, etag=feed.etag, last_modified=feed.last_modified, accept=FEED_ACCEPT)
+            response = fetch(client, feed.url, limits, etag=feed.etag, last_modified=feed.last_modified,
+                             accept=FEED_ACCEPT, slot=polite_slot)
             if response.not_modified:
-                record_success(feed, etag=feed.etag, last_modified=feed.last_modified)
+                record_success(feed, response)
                 return RefreshResult(feed_id, "not-modified")
             parsed = parse_feed(response.content, response.url)
         except (FetchError, ParseError) as error:
             record_failure(feed, error)
             return RefreshResult(feed_id, "failed", error=str(error))
-        describe_source(feed, parsed)
-        result = RefreshResult(feed_id, "updated")
-        for entry in new_entries(feed, parsed)[: settings.NEWSDESK["ARTICLES_PER_POLL"]]:
-            data = read_entry(client, entry, limits)
-            if data.extraction_error:
-                result.page_errors.append(data.extraction_error)
-            article, created = save_article(feed, data)
-            if created:
-                assign_story(article)
-                result.new_articles += 1
-        record_success(feed, etag=response.etag, last_modified=response.last_modified, ttl=parsed.ttl_minutes)
-        if result.page_errors:
-            log.warning("ingest: %s: %d of its new pages could not be read in full; first: %s",
-                        feed.url, len(result.page_errors), result.page_errors[0])
+        result = store_entries(feed, parsed, client, limits)
+        record_success(feed, response, parsed)
         return result
     finally:
         if own_client:
             client.close()
+
+
+def ingest_document(feed: Feed, content: bytes, url: str) -> RefreshResult:
+    """Store the new entries of a feed document that reached us without a poll (a WebSub push)."""
+    limits = limits_from_settings()
+    try:
+        parsed = parse_feed(content, url)
+    except ParseError as error:
+        return RefreshResult(feed.id, "failed", error=str(error))
+    with create_client(limits) as client:
+        return store_entries(feed, parsed, client, limits)
+
+
+def store_entries(feed: Feed, parsed: ParsedFeed, client: httpx.Client, limits: Limits) -> RefreshResult:
+    """Fetch, extract and store every entry of parsed that this feed has not stored yet."""
+    describe_source(feed, parsed)
+    result = RefreshResult(feed.id, "updated")
+    for entry in new_entries(feed, parsed)[: settings.NEWSDESK["ARTICLES_PER_POLL"]]:
+        data = read_entry(client, entry, limits)
+        if data.extraction_error:
+            result.page_errors.append(data.extraction_error)
+        article, created = save_article(feed, data)
+        if created:
+            assign_story(article)
+            result.new_articles += 1
+    if result.page_errors:
+        log.warning("ingest: %s: %d of its new pages could not be read in full; first: %s",
+                    feed.url, len(result.page_errors), result.page_errors[0])
+    return result
 
 
 def new_entries(feed: Feed, parsed: ParsedFeed) -> list[ParsedEntry]:
@@ -99,7 +120,10 @@ def read_entry(client: httpx.Client, entry: ParsedEntry, limits: Limits) -> Arti
         image=entry.image,
     )
     try:
-        page = fetch(client, entry.link, limits, accept=PAGE_ACCEPT)
+        if not robots_allow(client, entry.link, limits, slot=polite_slot):
+            data.extraction_error = f"fetch: robots.txt disallows {entry.link}; kept the feed's summary"
+            return data
+        page = fetch(client, entry.link, limits, accept=PAGE_ACCEPT, slot=polite_slot)
         extracted = extract_article(page.content, page.url)
     except (FetchError, ExtractError) as error:
         data.extraction_error = str(error)
@@ -131,12 +155,23 @@ def describe_source(feed: Feed, parsed: ParsedFeed) -> None:
         source.save(update_fields=["name", "language"])
 
 
-def record_success(feed: Feed, etag: str, last_modified: str, ttl: int | None = None) -> None:
+def record_success(feed: Feed, response: Response, parsed: ParsedFeed | None = None) -> None:
+    """Mark the feed healthy and schedule its next poll from what it and its server said."""
     now = timezone.now()
+    previous = timedelta(minutes=feed.poll_minutes) if feed.poll_minutes else None
+    next_fetch, interval = next_poll_after_success(
+        now,
+        published=[e.published for e in parsed.entries if e.published] if parsed else [],
+        previous=previous,
+        ttl_minutes=parsed.ttl_minutes if parsed else None,
+        headers=response.headers,
+        skip_hours=set(getattr(parsed, "skip_hours", None) or ()),
+        pushed=hub_is_pushing(feed, now),
+    )
     Feed.objects.filter(id=feed.id).update(
-        etag=etag[:500], last_modified=last_modified[:100], last_fetched=now, last_success=now,
-        next_fetch=next_poll_after_success(now, ttl), status=Feed.Status.OK,
-        consecutive_failures=0, last_error="",
+        etag=(response.etag or feed.etag)[:500], last_modified=(response.last_modified or feed.last_modified)[:100],
+        last_fetched=now, last_success=now, next_fetch=next_fetch, poll_minutes=max(1, round(interval.total_seconds() / 60)),
+        status=Feed.Status.OK, consecutive_failures=0, last_error="", failing_since=None,
     )
 
 
@@ -147,5 +182,13 @@ def record_failure(feed: Feed, error: Exception) -> None:
     Feed.objects.filter(id=feed.id).update(
         last_fetched=now, next_fetch=next_poll_after_failure(now, failures, retry_after),
         status=Feed.Status.FAILING, consecutive_failures=failures, last_error=str(error)[:2000],
+        failing_since=feed.failing_since or now,
     )
     log.warning("ingest: feed %s failed (%d in a row): %s", feed.url, failures, error)
+
+
+def hub_is_pushing(feed: Feed, now) -> bool:
+    """True while a WebSub hub delivers this feed's updates (so polling can be rare)."""
+    if feed.websub_state != "active" or feed.websub_last_push is None:
+        return False
+    return now - feed.websub_last_push < 2 * timedelta(minutes=settings.NEWSDESK["MAX_POLL_MINUTES"])

@@ -42,13 +42,40 @@ class Feed(models.Model):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
     consecutive_failures = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
+    failing_since = models.DateTimeField(null=True, blank=True)
+    poll_minutes = models.PositiveIntegerField(null=True, blank=True, help_text="Interval chosen at the last poll")
     created = models.DateTimeField(default=timezone.now)
+    websub_hub = models.URLField(max_length=2048, blank=True)
+    websub_topic = models.URLField(max_length=2048, blank=True)
+    websub_secret = models.CharField(max_length=100, blank=True)
+    websub_state = models.CharField(max_length=20, blank=True, help_text="requested, active, denied or expired")
+    websub_lease_until = models.DateTimeField(null=True, blank=True)
+    websub_last_push = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["url"]
 
     def __str__(self) -> str:
         return self.title or self.url
+
+
+class HostSlot(models.Model):
+    """One of the N concurrent-request slots a publisher host allows, leased by a worker."""
+
+    host = models.CharField(max_length=255)
+    slot = models.PositiveSmallIntegerField()
+    lease_until = models.DateTimeField(default=timezone.now)
+    holder = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["host", "slot"], name="host_slot_unique")]
+
+
+class HostPace(models.Model):
+    """When the next request to a publisher host may start, shared by every worker."""
+
+    host = models.CharField(max_length=255, unique=True)
+    next_allowed = models.DateTimeField(default=timezone.now)
 
 
 class Story(models.Model):

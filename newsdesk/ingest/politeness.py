@@ -1,0 +1,166 @@
+"""Politeness per publisher host, shared by every worker thread, process and machine.
+
+Two rules per host: at most HOST_CONCURRENCY requests in flight, and request starts at least
+HOST_INTERVAL_MS apart. They live in Redis when there is one, else in the database, so every
+worker of a deployment sees the same budget. Slots are leases: a worker killed mid-request
+frees its slot when the lease runs out instead of blocking the host forever.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+import time
+from contextlib import contextmanager
+from datetime import timedelta
+from typing import Iterator, Protocol
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.db import IntegrityError
+from django.utils import timezone
+
+from newsdesk.ingest.fetch import FetchError
+from newsdesk.store.models import HostPace, HostSlot
+
+SLOT_LEASE_SECONDS = 120.0
+MAX_WAIT_SECONDS = 300.0
+
+
+class PolitenessTimeout(FetchError):
+    """A host stayed busy for longer than a worker is willing to wait."""
+
+
+class Gate(Protocol):
+    def try_acquire(self, host: str, token: str) -> float:
+        """Take a slot and the next start time for host; return 0, or seconds to wait first."""
+
+    def release(self, host: str, token: str) -> None: ...
+
+
+class DatabaseGate:
+    """Slots and pacing as rows, claimed with conditional updates that only one worker can win."""
+
+    def __init__(self, concurrency: int, interval: float):
+        self.concurrency = concurrency
+        self.interval = timedelta(seconds=interval)
+
+    def try_acquire(self, host: str, token: str) -> float:
+        now = timezone.now()
+        slot = self._free_slot(host, token, now)
+        if slot is None:
+            return 0.05
+        if self.interval and not HostPace.objects.filter(host=host, next_allowed__lte=now).update(next_allowed=now + self.interval):
+            pace = HostPace.objects.filter(host=host).values_list("next_allowed", flat=True).first()
+            if pace is None:
+                try:
+                    HostPace.objects.create(host=host, next_allowed=now + self.interval)
+                    return 0.0
+                except IntegrityError:
+                    pace = now
+            self.release(host, token)
+            return max(0.005, (pace - now).total_seconds())
+        return 0.0
+
+    def _free_slot(self, host: str, token: str, now) -> int | None:
+        lease = now + timedelta(seconds=SLOT_LEASE_SECONDS)
+        for slot in range(self.concurrency):
+            if HostSlot.objects.filter(host=host, slot=slot, lease_until__lte=now).update(lease_until=lease, holder=token):
+                return slot
+        existing = set(HostSlot.objects.filter(host=host).values_list("slot", flat=True))
+        for slot in range(self.concurrency):
+            if slot not in existing:
+                try:
+                    HostSlot.objects.create(host=host, slot=slot, lease_until=lease, holder=token)
+                    return slot
+                except IntegrityError:
+                    continue
+        return None
+
+    def release(self, host: str, token: str) -> None:
+        HostSlot.objects.filter(host=host, holder=token).update(lease_until=timezone.now(), holder="")
+
+
+# KEYS: slots zset, pace key. ARGV: now (ms), lease (ms), concurrency, interval (ms), token.
+_ACQUIRE = """
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local next_allowed = tonumber(redis.call('GET', KEYS[2]) or '0')
+local now = tonumber(ARGV[1])
+if next_allowed > now then return next_allowed - now end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[3]) then return -1 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[5])
+redis.call('PEXPIRE', KEYS[1], tonumber(ARGV[2]) * 2)
+if tonumber(ARGV[4]) > 0 then redis.call('SET', KEYS[2], now + tonumber(ARGV[4]), 'PX', tonumber(ARGV[4]) + 1000) end
+return 0
+"""
+
+
+class RedisGate:
+    """Slots as a sorted set of leases and pacing as a timestamp, changed atomically by a script."""
+
+    def __init__(self, url: str, concurrency: int, interval: float):
+        import redis
+
+        self.redis = redis.Redis.from_url(url)
+        self.script = self.redis.register_script(_ACQUIRE)
+        self.concurrency = concurrency
+        self.interval_ms = int(interval * 1000)
+
+    def _keys(self, host: str) -> list[str]:
+        return [f"newsdesk:host:{host}:slots", f"newsdesk:host:{host}:next"]
+
+    def try_acquire(self, host: str, token: str) -> float:
+        now_ms = int(time.time() * 1000)
+        waited = int(self.script(keys=self._keys(host), args=[now_ms, int(SLOT_LEASE_SECONDS * 1000), self.concurrency, self.interval_ms, token]))
+        if waited == 0:
+            return 0.0
+        return 0.05 if waited < 0 else waited / 1000
+
+    def release(self, host: str, token: str) -> None:
+        self.redis.zrem(self._keys(host)[0], token)
+
+
+_gate: Gate | None = None
+_gate_lock = threading.Lock()
+
+
+def current_gate() -> Gate:
+    """The deployment's gate: Redis when NEWSDESK_REDIS_URL is set, else the database."""
+    global _gate
+    with _gate_lock:
+        if _gate is None:
+            options = settings.NEWSDESK
+            interval = options["HOST_INTERVAL_MS"] / 1000
+            if options["REDIS_URL"]:
+                _gate = RedisGate(options["REDIS_URL"], options["HOST_CONCURRENCY"], interval)
+            else:
+                _gate = DatabaseGate(options["HOST_CONCURRENCY"], interval)
+        return _gate
+
+
+def reset_gate() -> None:
+    """Forget the gate, so changed settings take effect (tests, benchmarks)."""
+    global _gate
+    with _gate_lock:
+        _gate = None
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower()
+
+
+@contextmanager
+def polite_slot(url: str, gate: Gate | None = None) -> Iterator[None]:
+    """Wait for a slot on url's host and its next start time, hold it for the request."""
+    gate = gate or current_gate()
+    host = host_of(url)
+    token = secrets.token_hex(8)
+    deadline = time.monotonic() + MAX_WAIT_SECONDS
+    while (wait := gate.try_acquire(host, token)) > 0:
+        if time.monotonic() + wait > deadline:
+            raise PolitenessTimeout(f"fetch: {host} stayed busy for {MAX_WAIT_SECONDS:.0f} s; will retry later")
+        time.sleep(min(wait, 1.0))
+    try:
+        yield
+    finally:
+        gate.release(host, token)
