@@ -28,6 +28,12 @@ def setup_django() -> None:
     django.setup()
 
 
+def setup_database() -> None:
+    """Start Django and bring the tables up to date, so every command works on a new data folder."""
+    setup_django()
+    prepare_database(subscribe=False)
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.pass_context
 def main(ctx: click.Context) -> None:
@@ -63,8 +69,12 @@ def prepare_database(subscribe: bool) -> None:
     from django.core.management import call_command
     from django.db import connection
 
+    from django.db.migrations.executor import MigrationExecutor
+
     fresh = "store_feed" not in connection.introspection.table_names()
-    call_command("migrate", interactive=False, verbosity=0)
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        call_command("migrate", interactive=False, verbosity=0)
     if fresh and subscribe:
         from newsdesk.catalog.subscriptions import subscribe_defaults
 
@@ -74,16 +84,80 @@ def prepare_database(subscribe: bool) -> None:
 
 @main.command()
 @click.argument("url")
-def add(url: str) -> None:
-    """Subscribe to the feed at URL."""
-    setup_django()
-    from newsdesk.catalog.subscriptions import SubscribeError, subscribe
+@click.option("--no-discover", is_flag=True, help="Subscribe to URL as given, without looking at it first.")
+def add(url: str, no_discover: bool) -> None:
+    """Subscribe to the feed at URL, or to the main feed of the site at URL."""
+    setup_database()
+    from newsdesk.catalog.subscriptions import SubscribeError, check_feed_url, subscribe
+    from newsdesk.ingest.discovery import DiscoveryError, discover_feeds
+    from newsdesk.ingest.fetch import create_client
+    from newsdesk.ingest.politeness import polite_slot
+    from newsdesk.ingest.refresh import limits_from_settings
 
     try:
-        feed, created = subscribe(url)
+        check_feed_url(url)
     except SubscribeError as error:
         raise click.ClickException(str(error)) from None
+    found = [url]
+    if not no_discover:
+        limits = limits_from_settings()
+        with create_client(limits) as client:
+            try:
+                found = discover_feeds(client, url, limits, slot=polite_slot)
+            except DiscoveryError as error:
+                if error.reachable:
+                    raise click.ClickException(str(error)) from None
+                click.echo(f"Could not look at {url} now ({error}); subscribing to it as given.", err=True)
+    feed, created = subscribe(found[0])
     click.echo(f"{'Subscribed to' if created else 'Already subscribed to'} {feed.url} (feed {feed.id})")
+    for other in found[1:]:
+        click.echo(f"  also offered: {other}  (newsdesk add --no-discover {other})")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per feed, for machines.")
+@click.option("--failing", is_flag=True, help="Only feeds whose last poll failed.")
+def feeds(as_json: bool, failing: bool) -> None:
+    """Every feed with its health: status, failures, last success, next attempt, last error."""
+    setup_database()
+    from newsdesk.store.models import Feed
+
+    rows = Feed.objects.select_related("source").order_by("-consecutive_failures", "url")
+    if failing:
+        rows = rows.filter(status=Feed.Status.FAILING)
+    if as_json:
+        for feed in rows:
+            click.echo(json.dumps(feed_health(feed)))
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table("id", "feed", "status", "failures", "last success", "next attempt", "last error", box=None)
+    for feed in rows:
+        health = feed_health(feed)
+        status = health["status"] + (" (needs attention)" if health["needs_attention"] else "")
+        table.add_row(str(feed.id), feed.url, status, str(feed.consecutive_failures),
+                      short_time(feed.last_success), short_time(feed.next_fetch), feed.last_error[:80])
+    Console(width=None if sys.stdout.isatty() else 200).print(table)
+
+
+def feed_health(feed) -> dict:
+    return {
+        "id": feed.id, "url": feed.url, "source": feed.source.name, "status": feed.status,
+        "consecutive_failures": feed.consecutive_failures, "last_error": feed.last_error,
+        "last_success": iso(feed.last_success), "last_fetched": iso(feed.last_fetched),
+        "next_fetch": iso(feed.next_fetch), "failing_since": iso(feed.failing_since),
+        "needs_attention": feed.needs_attention, "poll_minutes": feed.poll_minutes,
+        "websub": feed.websub_state or None,
+    }
+
+
+def iso(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def short_time(moment) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M") if moment else "-"
 
 
 @main.command()
@@ -91,7 +165,7 @@ def add(url: str) -> None:
 @click.option("--json", "as_json", is_flag=True, help="One JSON line per feed.")
 def fetch(feed_ids: tuple[int, ...], as_json: bool) -> None:
     """Poll every due feed once (or the given ones), then exit."""
-    setup_django()
+    setup_database()
     from django.conf import settings
     from django.db import connection
 
@@ -124,7 +198,7 @@ def fetch(feed_ids: tuple[int, ...], as_json: bool) -> None:
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_opml_command(path: Path) -> None:
     """Subscribe to every feed of an OPML file."""
-    setup_django()
+    setup_database()
     from newsdesk.catalog.opml import OpmlError
     from newsdesk.catalog.subscriptions import import_opml
 
@@ -140,7 +214,7 @@ def import_opml_command(path: Path) -> None:
 @main.command("export-opml")
 def export_opml_command() -> None:
     """Print every subscription as OPML."""
-    setup_django()
+    setup_database()
     from newsdesk.catalog.subscriptions import export_opml
 
     click.echo(export_opml(), nl=False)
@@ -152,8 +226,7 @@ def export_opml_command() -> None:
 @click.password_option(envvar="NEWSDESK_ADMIN_PASSWORD_INPUT", help="Prompted for when not given.")
 def createadmin(username: str, email: str, password: str) -> None:
     """Create an administrator account (or reset its password)."""
-    setup_django()
-    prepare_database(subscribe=False)
+    setup_database()
     from django.contrib.auth import get_user_model
 
     user, created = get_user_model().objects.get_or_create(username=username, defaults={"email": email})

@@ -15,16 +15,9 @@ from django.db import connection
 
 from newsdesk.catalog.subscriptions import subscribe
 from newsdesk.store.models import Article, Feed, Story
+from tests_support import database_url
 
 WAIT_SECONDS = 90
-
-
-def database_url() -> str:
-    """The URL of the database this test runs on, for a child process to share it."""
-    options = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{options['NAME']}"
-    return f"postgres://{options['USER']}@{options['HOST']}:{options['PORT']}/{options['NAME']}"
 
 
 def free_port() -> int:

@@ -71,14 +71,15 @@ def test_both_formats_of_a_feed_list_the_same_items(sim: Simulator, client: http
 
 
 def test_real_article_page_is_the_saved_corpus_page(sim: Simulator, client: httpx.Client) -> None:
-    if sim.corpus_folder is None:
+    folder = sim.corpus_folder
+    if folder is None:
         pytest.skip("no corpus: set NEWSDESK_CORPUS_DIR")
     item = sim.items(sim.feed_urls()[0])[0]
     assert item.real and item.corpus_id
     response = client.get(item.url)
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
-    with gzip.open(sim.corpus_folder / "html" / f"{item.corpus_id}.html.gz") as saved:
+    with gzip.open(folder / "html" / f"{item.corpus_id}.html.gz") as saved:
         assert response.content == saved.read()
     assert sim.article(item.url) == item
     assert item.text and item.summary and item.summary.split()[0] in item.text
@@ -132,7 +133,9 @@ def test_unchanged_feed_answers_conditional_requests_with_304(sim: Simulator, cl
         assert stale.status_code == 200
 
 
-def test_publishing_puts_a_new_item_on_top_and_changes_validators(sim: Simulator, client: httpx.Client) -> None:
+def test_publishing_puts_a_new_item_on_top_and_changes_validators(
+    sim: Simulator, client: httpx.Client
+) -> None:
     url = sim.feed_urls()[3]
     before = client.get(url)
     old_top = sim.items(url)[0]
@@ -168,9 +171,18 @@ def test_head_returns_headers_without_a_body(sim: Simulator, client: httpx.Clien
 
 @pytest.mark.parametrize(
     ("fault", "status", "retry_after"),
-    [("http_500", 500, None), ("http_429", 429, "120"), ("http_503", 503, "30"), ("not_found", 404, None), ("gone", 410, None)],
+    [
+        ("http_500", 500, None),
+        ("http_429", 429, "120"),
+        ("http_503", 503, "30"),
+        ("not_found", 404, None),
+        ("gone", 410, None),
+        ("http_status", 403, None),
+    ],
 )
-def test_status_faults(sim: Simulator, client: httpx.Client, fault: str, status: int, retry_after: str | None) -> None:
+def test_status_faults(
+    sim: Simulator, client: httpx.Client, fault: str, status: int, retry_after: str | None
+) -> None:
     url = sim.feed_urls()[0]
     params = {"retry_after": 30} if fault == "http_503" else {}
     sim.set_fault(url, fault, **params)
@@ -179,6 +191,18 @@ def test_status_faults(sim: Simulator, client: httpx.Client, fault: str, status:
     assert response.headers.get("retry-after") == retry_after
     sim.clear_faults()
     assert client.get(url).status_code == 200
+
+
+def test_robots_txt_can_be_replaced_per_host(sim: Simulator, client: httpx.Client) -> None:
+    home = sim.host_urls()[0]
+    default = client.get(home + "robots.txt").text
+    assert default == "User-agent: *\nAllow: /\n"
+    sim.set_robots_txt(home, "User-agent: *\nDisallow: /articles/\n")
+    try:
+        assert "Disallow: /articles/" in client.get(home + "robots.txt").text
+        assert client.get(sim.host_urls()[1] + "robots.txt").text == default
+    finally:
+        sim.set_robots_txt(home, default)
 
 
 def test_fault_can_be_limited_to_the_next_requests(sim: Simulator, client: httpx.Client) -> None:
@@ -347,7 +371,9 @@ def test_stats_count_requests_per_host_and_path(sim: Simulator, client: httpx.Cl
     assert stats["paths"] == {first: 3, second: 1}
     assert stats["statuses"] == {200: 4}
     assert stats["hosts"]["127.0.0.2"]["connections"] == 1  # keep-alive reused the connection
-    assert [record.path for record in sim.request_log()] == ["/feeds/h2-world.xml"] * 3 + ["/feeds/h3-world.xml"]
+    assert [record.path for record in sim.request_log()] == ["/feeds/h2-world.xml"] * 3 + [
+        "/feeds/h3-world.xml"
+    ]
 
 
 def test_peak_concurrency_is_measured_per_host(sim: Simulator) -> None:
@@ -356,7 +382,8 @@ def test_peak_concurrency_is_measured_per_host(sim: Simulator) -> None:
     sim.set_latency(0.3, host=url)
 
     def fetch(_: int) -> int:
-        return httpx.get(url).status_code
+        status: int = httpx.get(url).status_code
+        return status
 
     try:
         with ThreadPoolExecutor(max_workers=4) as pool:
@@ -424,7 +451,17 @@ def test_module_entry_prints_feed_urls_and_serves_until_interrupted() -> None:
     with Simulator(hosts=1, feeds_per_host=1, articles_per_feed=1, real_articles=False) as probe:
         port = probe.port  # free on 127.0.0.2 and .3 a moment ago
     process = subprocess.Popen(
-        [sys.executable, "-m", "newsdesk.simulator", "--hosts", "2", "--feeds-per-host", "2", "--port", str(port)],
+        [
+            sys.executable,
+            "-m",
+            "newsdesk.simulator",
+            "--hosts",
+            "2",
+            "--feeds-per-host",
+            "2",
+            "--port",
+            str(port),
+        ],
         cwd=REPO_ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -50,6 +50,7 @@ class DatabaseGate:
         slot = self._free_slot(host, token, now)
         if slot is None:
             return 0.05
+        now = timezone.now()  # taking the slot may have waited on a lock: pace from the real start
         if self.interval and not HostPace.objects.filter(host=host, next_allowed__lte=now).update(next_allowed=now + self.interval):
             pace = HostPace.objects.filter(host=host).values_list("next_allowed", flat=True).first()
             if pace is None:

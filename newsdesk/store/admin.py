@@ -13,11 +13,18 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(Feed)
 class FeedAdmin(admin.ModelAdmin):
-    list_display = ["url", "source", "status", "consecutive_failures", "last_success", "next_fetch", "last_error"]
+    list_display = ["url", "source", "status", "attention", "consecutive_failures", "last_success", "next_fetch", "last_error"]
     list_filter = ["status"]
     search_fields = ["url", "title", "source__name"]
-    readonly_fields = ["etag", "last_modified", "last_fetched", "last_success", "consecutive_failures", "last_error"]
+    readonly_fields = ["etag", "last_modified", "last_fetched", "last_success", "consecutive_failures", "last_error",
+                       "failing_since", "poll_minutes", "websub_hub", "websub_topic", "websub_state",
+                       "websub_lease_until", "websub_last_push"]
+    exclude = ["websub_secret"]
     actions = ["refresh_now"]
+
+    @admin.display(boolean=True, description="needs attention")
+    def attention(self, feed: Feed) -> bool:
+        return feed.needs_attention
 
     @admin.action(description="Refresh now")
     def refresh_now(self, request, queryset):

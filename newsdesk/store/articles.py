@@ -36,17 +36,23 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.lower().split()).encode("utf-8")).hexdigest()
 
 
-def find_existing(feed: Feed, url: str, guid: str) -> Article | None:
-    """Return the article already stored for this URL, or for this guid in this feed."""
+# Below this many words a text (a teaser, a "page not found") says too little to be a fingerprint.
+MIN_WORDS_FOR_HASH = 50
+
+
+def find_existing(feed: Feed, url: str, guid: str, text: str = "") -> Article | None:
+    """Return the article already stored for this URL, this guid in this feed, or this text from this outlet."""
     existing = Article.objects.filter(url=url).first()
     if existing is None and guid:
         existing = Article.objects.filter(feed=feed, guid=guid).first()
+    if existing is None and len(text.split()) >= MIN_WORDS_FOR_HASH:
+        existing = Article.objects.filter(source_id=feed.source_id, content_hash=content_hash(text)).first()
     return existing
 
 
 def save_article(feed: Feed, data: ArticleData) -> tuple[Article, bool]:
     """Store data as an article of feed; return it and whether it is new. Never duplicates."""
-    existing = find_existing(feed, data.url, data.guid)
+    existing = find_existing(feed, data.url, data.guid, data.text)
     if existing is not None:
         return existing, False
     text = data.text or data.summary

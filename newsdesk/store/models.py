@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db import models
 from django.utils import timezone
 
@@ -57,6 +59,15 @@ class Feed(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    @property
+    def needs_attention(self) -> bool:
+        """Failing for longer than NEWSDESK_ATTENTION_AFTER_DAYS: an admin should look (it keeps being retried)."""
+        from django.conf import settings
+
+        if self.failing_since is None:
+            return False
+        return timezone.now() - self.failing_since > timedelta(days=settings.NEWSDESK["ATTENTION_AFTER_DAYS"])
 
 
 class HostSlot(models.Model):
