@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import httpx
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
 from newsdesk.extract import ExtractError, extract_article
@@ -87,10 +88,11 @@ def store_entries(feed: Feed, parsed: ParsedFeed, client: httpx.Client, limits: 
         data = read_entry(client, entry, limits)
         if data.extraction_error:
             result.page_errors.append(data.extraction_error)
-        article, created = save_article(feed, data)
-        if created:
-            assign_story(article)
-            result.new_articles += 1
+        with transaction.atomic():  # an article is never stored without its story
+            article, created = save_article(feed, data)
+            if created:
+                assign_story(article)
+        result.new_articles += created
     if result.page_errors:
         log.warning("ingest: %s: %d of its new pages could not be read in full; first: %s",
                     feed.url, len(result.page_errors), result.page_errors[0])
