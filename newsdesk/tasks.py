@@ -7,6 +7,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from newsdesk.ingest.refresh import refresh_feed
 from newsdesk.ingest.schedule import claim_due_feeds
+from newsdesk.ingest.websub import renew_leases
 
 
 @db_task(retries=0, context=False)
@@ -21,3 +22,9 @@ def enqueue_due_feeds() -> int:
     for feed_id in feed_ids:
         refresh_feed_task(feed_id)
     return len(feed_ids)
+
+
+@db_periodic_task(crontab(minute="17"))
+def renew_websub_leases() -> int:
+    """Every hour: re-subscribe feeds whose WebSub lease ends within a day."""
+    return renew_leases()

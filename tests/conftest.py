@@ -24,6 +24,21 @@ def simulator(_simulator_server):
     _simulator_server.reset_stats()
     yield _simulator_server
     _simulator_server.clear_faults()
+    _simulator_server.set_latency(0.0)
+    for host in _simulator_server.host_urls():
+        _simulator_server.set_robots_txt(host, ROBOTS_ALLOW_ALL)
+
+
+ROBOTS_ALLOW_ALL = "User-agent: *\nAllow: /\n"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Each test starts with an empty cache (robots.txt rules, politeness leftovers)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
 
 
 class Command:

@@ -10,6 +10,7 @@ import time
 import xml.etree.ElementTree as ElementTree
 import zlib
 from collections.abc import Iterator
+from datetime import datetime, timezone
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from lxml import html as lxml_html
 from newsdesk.simulator import Simulator
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+NOW = datetime(2025, 11, 3, 9, 30, tzinfo=timezone.utc)
 
 
 @pytest.fixture(scope="module")
@@ -86,7 +88,9 @@ def test_real_article_page_is_the_saved_corpus_page(sim: Simulator, client: http
 
 
 def test_generated_pages_are_realistic_and_deterministic(client: httpx.Client) -> None:
-    with Simulator(hosts=1, feeds_per_host=1, articles_per_feed=5, seed=9, real_articles=False) as first:
+    with Simulator(
+        hosts=1, feeds_per_host=1, articles_per_feed=5, seed=9, real_articles=False, now=NOW
+    ) as first:
         items = first.items(first.feed_urls()[0])
         pages = [client.get(item.url).content for item in items]
         first_port = first.port
@@ -103,7 +107,9 @@ def test_generated_pages_are_realistic_and_deterministic(client: httpx.Client) -
         assert "\n\n".join(paragraphs) == item.text
         if item.author:
             assert tree.xpath("//a[@rel='author']/text()") == [item.author]
-    with Simulator(hosts=1, feeds_per_host=1, articles_per_feed=5, seed=9, real_articles=False) as second:
+    with Simulator(
+        hosts=1, feeds_per_host=1, articles_per_feed=5, seed=9, real_articles=False, now=NOW
+    ) as second:
         again = second.items(second.feed_urls()[0])
         assert [item.title for item in again] == [item.title for item in items]
         # Same content; only the port in absolute links differs.

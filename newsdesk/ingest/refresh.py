@@ -18,6 +18,7 @@ from newsdesk.ingest.politeness import polite_slot
 from newsdesk.ingest.robots import robots_allow
 from newsdesk.ingest.schedule import next_poll_after_failure, next_poll_after_success
 from newsdesk.ingest.urls import normalize_url, same_site
+from newsdesk.ingest.websub import hub_is_pushing, note_hub
 from newsdesk.sanitize import clean_text
 from newsdesk.stories.assign import assign_story
 from newsdesk.store.articles import ArticleData, find_existing, parse_published, save_article
@@ -62,6 +63,7 @@ def refresh_feed(feed_id: int, client: httpx.Client | None = None) -> RefreshRes
             record_failure(feed, error)
             return RefreshResult(feed_id, "failed", error=str(error))
         result = store_entries(feed, parsed, client, limits)
+        note_hub(feed, response.content, response.url, response.headers.get("link", ""), client)
         record_success(feed, response, parsed)
         return result
     finally:
@@ -188,9 +190,3 @@ def record_failure(feed: Feed, error: Exception) -> None:
     )
     log.warning("ingest: feed %s failed (%d in a row): %s", feed.url, failures, error)
 
-
-def hub_is_pushing(feed: Feed, now) -> bool:
-    """True while a WebSub hub delivers this feed's updates (so polling can be rare)."""
-    if feed.websub_state != "active" or feed.websub_last_push is None:
-        return False
-    return now - feed.websub_last_push < 2 * timedelta(minutes=settings.NEWSDESK["MAX_POLL_MINUTES"])

@@ -74,7 +74,7 @@ class Feed:
     section: str
     title: str
     format: str  # "rss" or "atom": the format the homepage advertises
-    position: int
+    position: int  # order among all feeds; fixes which corpus pages it gets
     items: list[Item] | None = None
 
 
@@ -333,9 +333,7 @@ class Site:
             page_size=0,
         )
 
-    def _generated_item(
-        self, feed: Feed, number: int, published: datetime, staff: list[str]
-    ) -> Item:
+    def _generated_item(self, feed: Feed, number: int, published: datetime, staff: list[str]) -> Item:
         rng = Random(f"{self.seed}/{feed.feed_id}/{number}")
         title = write_headline(rng)
         author = rng.choice(staff) if rng.random() > 0.08 else None

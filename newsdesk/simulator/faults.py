@@ -1,4 +1,21 @@
-"""The faults a simulated publisher can be told to show, and the junk bodies they serve."""
+"""The faults a simulated publisher can be told to show, and the junk bodies they serve.
+
+What each fault does (parameters and defaults in FAULTS; every fault also takes `times`,
+to apply to the next n requests only):
+
+- http_500, not_found (404), gone (410), http_status (any `status`): that status, small HTML body.
+- http_429, http_503: that status with Retry-After (`retry_after` seconds, or a datetime).
+- timeout: read the request, answer nothing for `seconds`, then hang up.
+- slow_body: the normal response, its body sent `chunk_size` bytes at a time, `delay` s apart.
+- redirect: `hops` redirects with `status`, ending at /moved/<same path> (which serves the same
+  document) or at `location`.
+- redirect_loop: path -> /loop/<status>/path -> path -> ... forever.
+- malformed_xml: the normal body, cut off, with a stray ampersand and an unclosed tag.
+- not_xml: 200 with an HTML page, random bytes or JSON (`variant`; `content_type` overrides).
+- huge_body: 200 with RSS-looking items streamed forever (chunked), or exactly `size` bytes.
+- gzip_bomb: about inflated_size/1000 bytes of gzip that inflate to `inflated_size` bytes.
+- not_html: 200 with a PDF-like binary, JSON or random bytes, meant for article pages.
+"""
 
 import asyncio
 import json
@@ -11,8 +28,6 @@ from functools import cache
 from random import Random
 from typing import Any
 
-# Every fault with its parameters and their defaults; `times` (apply to the next n
-# requests only, then clear) is accepted by all of them.
 FAULTS: dict[str, dict[str, Any]] = {
     "http_500": {},
     "http_429": {"retry_after": 120},
@@ -29,6 +44,11 @@ FAULTS: dict[str, dict[str, Any]] = {
     "not_found": {},
     "gone": {},
     "not_html": {"variant": "pdf", "content_type": None},
+}
+
+VARIANTS: dict[str, tuple[str, ...]] = {
+    "not_xml": ("html", "binary", "json"),
+    "not_html": ("pdf", "json", "binary"),
 }
 
 BOMB_UNIT = 1024 * 1024
@@ -62,6 +82,9 @@ def make_fault(name: str, times: int | None = None, **params: Any) -> Fault:
         raise ValueError("simulator: times must be at least 1 (or None for until cleared)")
     if name == "redirect" and params.get("hops", 1) < 1:
         raise ValueError("simulator: a redirect needs at least one hop")
+    variant = params.get("variant")
+    if variant is not None and variant not in VARIANTS[name]:
+        raise ValueError(f"simulator: {name} variants are {', '.join(VARIANTS[name])}; got {variant!r}")
     return Fault(name=name, params={**FAULTS[name], **params}, remaining=times)
 
 

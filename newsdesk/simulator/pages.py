@@ -40,9 +40,22 @@ a{color:inherit;text-decoration:none}a:hover{text-decoration:underline}
 """
 
 FOOTER_LINKS = (
-    "About us", "Contact", "Work for us", "Advertise", "Terms of use", "Privacy policy",
-    "Cookie settings", "Accessibility", "Corrections", "Newsletters", "Podcasts",
-    "Archive", "Syndication", "Help centre", "Complaints", "Sitemap",
+    "About us",
+    "Contact",
+    "Work for us",
+    "Advertise",
+    "Terms of use",
+    "Privacy policy",
+    "Cookie settings",
+    "Accessibility",
+    "Corrections",
+    "Newsletters",
+    "Podcasts",
+    "Archive",
+    "Syndication",
+    "Help centre",
+    "Complaints",
+    "Sitemap",
 )
 
 
@@ -123,8 +136,7 @@ def _header(masthead: Masthead, current: str | None) -> str:
 
 def _footer(masthead: Masthead, year: int) -> str:
     links = "".join(
-        f'<li><a href="/info/{label.lower().replace(" ", "-")}">{label}</a></li>'
-        for label in FOOTER_LINKS
+        f'<li><a href="/info/{label.lower().replace(" ", "-")}">{label}</a></li>' for label in FOOTER_LINKS
     )
     return (
         f'<footer class="site-footer"><ul>{links}</ul>'
@@ -191,7 +203,7 @@ def render_article_page(masthead: Masthead, page: ArticlePage) -> str:
         f'<a href="/section/{page.section}">{escape(page.section.title())}</a></nav>\n'
         f'<h1 class="headline">{title}</h1>\n<div class="byline">'
     )
-    if author:
+    if page.author and author:
         author_slug = "-".join(page.author.lower().split())
         body.append(f'By <a rel="author" href="/authors/{escape(author_slug)}">{author}</a> &middot; ')
     body.append(f'<time datetime="{iso}">{_format_date(page.published)}</time></div>\n')
@@ -218,9 +230,7 @@ def render_article_page(masthead: Masthead, page: ArticlePage) -> str:
         + " ".join(f'<a href="/section/{tag}">{escape(tag.title())}</a>' for tag in tags)
         + "</div>\n</article>\n"
     )
-    related = "".join(
-        f'<li><a href="{escape(url)}">{escape(text)}</a></li>' for text, url in page.related
-    )
+    related = "".join(f'<li><a href="{escape(url)}">{escape(text)}</a></li>' for text, url in page.related)
     body.append(
         f'<section class="related"><h2>More from {escape(page.section.title())}</h2>'
         f"<ul>{related}</ul></section>\n</main>\n"
@@ -271,7 +281,7 @@ def render_homepage(
         f"<title>{escape(masthead.publisher)}: news, analysis and opinion</title>\n"
         f'<meta property="og:site_name" content="{escape(masthead.publisher)}">\n'
         f'<link rel="canonical" href="{escape(masthead.home_url)}">\n'
-        f"{alternates}<style>{SITE_CSS}</style>\n</head>\n<body class=\"front-page\">\n"
+        f'{alternates}<style>{SITE_CSS}</style>\n</head>\n<body class="front-page">\n'
         f"{_header(masthead, None)}"
         '<div class="ad ad-leaderboard" data-slot="top">Advertisement</div>\n'
         f'<main class="front">\n{"".join(blocks)}</main>\n'

@@ -11,6 +11,9 @@ from urllib.parse import urlsplit
 MAX_HEAD_BYTES = 64 * 1024
 MAX_BODY_BYTES = 1024 * 1024
 SERVER_NAME = "newsdesk-simulator"
+# Long, because a client reusing a pooled connection just as the server drops it gets an
+# error most clients do not retry; loaded benchmark clients leave connections idle a while.
+KEEP_ALIVE_SECONDS = 120
 NO_BODY_STATUSES = frozenset({204, 304})
 
 
@@ -138,7 +141,11 @@ def encode_head(response: Response, keep_alive: bool, content_length: int | None
     lines.extend(f"{name}: {value}" for name, value in response.headers)
     if content_length is not None:
         lines.append(f"Content-Length: {content_length}")
-    lines.append("Connection: keep-alive" if keep_alive else "Connection: close")
+    if keep_alive:
+        lines.append("Connection: keep-alive")
+        lines.append(f"Keep-Alive: timeout={KEEP_ALIVE_SECONDS}")
+    else:
+        lines.append("Connection: close")
     return ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
 
 

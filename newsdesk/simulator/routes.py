@@ -155,8 +155,11 @@ class Router:
         if name in STATUS_FAULTS or name == "http_status":
             status = STATUS_FAULTS.get(name) or int(params["status"])
             headers = []
-            if params.get("retry_after") is not None:
-                headers.append(("Retry-After", str(params["retry_after"])))
+            retry_after = params.get("retry_after")
+            if isinstance(retry_after, datetime):
+                headers.append(("Retry-After", http_date(retry_after)))
+            elif retry_after is not None:
+                headers.append(("Retry-After", str(retry_after)))
             return plain_page(status, "The simulated publisher is failing on purpose.", headers)
         if name == "timeout":
             await self._hang(reader, float(params["seconds"]))
@@ -177,7 +180,7 @@ class Router:
             response.body = break_markup(response.body)
             return response
         if name in ("not_xml", "not_html"):
-            body, content_type = self._junk(host, request, name, params["variant"])
+            body, content_type = self._junk(host, request, params["variant"])
             return Response(200, [("Content-Type", params["content_type"] or content_type)], body)
         if name == "huge_body":
             size = params["size"]
@@ -193,12 +196,12 @@ class Router:
             return Response(200, headers, body)
         raise AssertionError(f"simulator: fault {name!r} has no behaviour")
 
-    def _junk(self, host: Host, request: Request, name: str, variant: str) -> tuple[bytes, str]:
+    def _junk(self, host: Host, request: Request, variant: str) -> tuple[bytes, str]:
         if variant == "binary":
             return junk_binary(request.path), "application/octet-stream"
         if variant == "json":
             return junk_json(request.path), "application/json"
-        if variant == "pdf" or name == "not_html":
+        if variant == "pdf":
             return junk_pdf(request.path), "application/pdf"
         return junk_html(host.name), HTML_TYPE
 

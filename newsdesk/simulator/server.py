@@ -16,13 +16,21 @@ from urllib.parse import unquote, urlsplit
 
 from newsdesk.simulator.content import ArticleInfo, Host, Site
 from newsdesk.simulator.faults import FaultTable, make_fault
-from newsdesk.simulator.protocol import MAX_HEAD_BYTES, ProtocolError, Request, Response, read_request, write_response
+from newsdesk.simulator.protocol import (
+    KEEP_ALIVE_SECONDS,
+    MAX_HEAD_BYTES,
+    ProtocolError,
+    Request,
+    Response,
+    read_request,
+    write_response,
+)
 from newsdesk.simulator.routes import FEED_ROUTE, Router, plain_page
 from newsdesk.simulator.stats import RequestRecord, RequestStats
 
 BACKLOG = 1024
-KEEP_ALIVE_SECONDS = 15.0
 STOP_GRACE_SECONDS = 2.0
+FLUSH_SECONDS = 30.0
 BIND_ATTEMPTS = 20
 
 FaultKey = tuple[str, ...]
@@ -155,7 +163,9 @@ class Simulator:
                     ) from error
         raise AssertionError("unreachable")
 
-    def _run(self, sockets: list[socket.socket], ready: threading.Event, failure: list[BaseException]) -> None:
+    def _run(
+        self, sockets: list[socket.socket], ready: threading.Event, failure: list[BaseException]
+    ) -> None:
         loop = self._loop
         assert loop is not None
         asyncio.set_event_loop(loop)
@@ -367,7 +377,7 @@ class Simulator:
         self._tasks.add(task)
         writer.close()
         try:
-            await asyncio.wait_for(writer.wait_closed(), KEEP_ALIVE_SECONDS)
+            await asyncio.wait_for(writer.wait_closed(), FLUSH_SECONDS)
         except (TimeoutError, ConnectionError, OSError):
             writer.transport.abort()
         except asyncio.CancelledError:
@@ -447,7 +457,9 @@ def serve_forever(
     `verbose` logs each request to stderr.
     """
     out = out or sys.stdout
-    simulator = Simulator(hosts, feeds_per_host, articles_per_feed, seed, port, real_articles, verbose=verbose)
+    simulator = Simulator(
+        hosts, feeds_per_host, articles_per_feed, seed, port, real_articles, verbose=verbose
+    )
     previous = None
     if threading.current_thread() is threading.main_thread():
 

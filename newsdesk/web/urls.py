@@ -1,6 +1,6 @@
 from django.urls import path
 
-from newsdesk.web import views
+from newsdesk.web import views, websub
 
 app_name = "web"
 urlpatterns = [
@@ -8,4 +8,5 @@ urlpatterns = [
     path("stories/<int:story_id>/", views.story_page, name="story"),
     path("static/<path:name>", views.static_file, name="static"),
     path("healthz", views.health, name="health"),
+    path("websub/<int:feed_id>/<str:token>/", websub.callback, name="websub-callback"),
 ]

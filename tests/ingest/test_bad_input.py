@@ -32,8 +32,8 @@ def test_unreachable_feed_is_marked_failing_with_the_reason_and_the_site_still_s
 
 def test_feed_that_is_not_xml_is_reported_as_not_a_feed(simulator, newsdesk):
     url = simulator.feed_urls()[0]
-    simulator.set_fault(url, "not_xml")
     newsdesk("add", url)
+    simulator.set_fault(url, "not_xml")
     newsdesk("fetch")
 
     feed = Feed.objects.get()

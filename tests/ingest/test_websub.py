@@ -20,9 +20,9 @@ from newsdesk.ingest.websub import (
     LEASE,
     callback_token,
     find_hub,
+    hub_is_pushing,
     hub_is_quiet,
     note_hub,
-    poll_interval_with_websub,
     renew_leases,
 )
 from newsdesk.store.models import Article, Feed
@@ -243,10 +243,20 @@ def test_a_feed_that_moves_to_another_hub_subscribes_there_with_a_new_secret(sit
 
 
 @pytest.mark.django_db(transaction=True)
-def test_no_subscription_when_the_site_is_on_loopback_and_private_networks_are_off(site, hub, feed, settings):
+def test_no_subscription_at_a_public_hub_while_the_site_is_on_loopback(site, feed):
+    # A hub on the internet could never call back to localhost; asking it would only waste its time.
+    assert not note_hub(feed, atom(feed.url, "http://8.8.8.8/hub"), feed.url)
+    feed.refresh_from_db()
+    assert feed.websub_state == "" and feed.websub_hub == ""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_hub_on_a_private_address_is_not_contacted_unless_private_networks_are_allowed(site, hub, feed, settings):
     settings.NEWSDESK = {**settings.NEWSDESK, "ALLOW_PRIVATE_NETWORKS": False}
     assert not note_hub(feed, atom(feed.url, hub.url), feed.url)
     assert hub.requests == []
+    feed.refresh_from_db()
+    assert feed.websub_state == "denied"
 
 
 # Pushes
@@ -316,24 +326,21 @@ def test_lease_near_its_end_is_renewed_with_the_same_secret_and_reactivated(site
 
 
 @pytest.mark.django_db(transaction=True)
-def test_polling_slows_while_pushes_flow_and_resumes_when_the_hub_goes_quiet(site, hub, feed, simulator, settings):
+def test_hub_counts_as_pushing_until_it_has_been_silent_for_twice_the_longest_poll_interval(site, hub, feed, simulator, settings):
     request = subscribed(feed, hub)
     now = timezone.now()
-    longest = timedelta(minutes=settings.NEWSDESK["MAX_POLL_MINUTES"])
-    assert hub_is_quiet(feed, now) and poll_interval_with_websub(feed, now) is None  # no push yet
+    assert hub_is_quiet(feed, now) and not hub_is_pushing(feed, now)  # it has pushed nothing yet
 
     hub.push(request, atom(feed.url, hub.url, simulator.items(feed.url)[:1]))
     feed.refresh_from_db()
     now = timezone.now()
-    assert not hub_is_quiet(feed, now)
-    assert poll_interval_with_websub(feed, now) == longest
+    assert hub_is_pushing(feed, now) and not hub_is_quiet(feed, now)
 
-    later = now + 2 * longest + timedelta(minutes=1)
+    later = now + 2 * timedelta(minutes=settings.NEWSDESK["MAX_POLL_MINUTES"]) + timedelta(minutes=1)
     Feed.objects.filter(id=feed.id).update(websub_lease_until=later + timedelta(days=1))
     feed.refresh_from_db()
-    assert hub_is_quiet(feed, later)
-    assert poll_interval_with_websub(feed, later) is None
+    assert hub_is_quiet(feed, later) and not hub_is_pushing(feed, later)
 
-    # After the lease ends the hub is not "quiet", there is just no subscription.
+    # Once the lease has ended there is no subscription to be quiet or pushing.
     ended = later + timedelta(days=2)
-    assert not hub_is_quiet(feed, ended) and poll_interval_with_websub(feed, ended) is None
+    assert not hub_is_quiet(feed, ended) and not hub_is_pushing(feed, ended)

@@ -1,0 +1,217 @@
+"""Ingestion benchmark: the whole pipeline against simulated publishers, beside extraction alone.
+
+    .venv/bin/python bench/ingest.py                       # 2,000 feeds on 50 hosts, 20 articles each
+    .venv/bin/python bench/ingest.py --feeds 200 --hosts 10  # a quick look
+
+For each configuration (SQLite with the embedded queue and one worker process; PostgreSQL with
+Redis and two worker processes) it prints: the end-to-end ingestion rate (fetch, parse, extract,
+store) in articles per second beside the rate of extraction alone on pages of the same kind in the
+same run, with the same number of processes; the time to re-poll every feed once unchanged (all
+must be answered 304); the most concurrent requests any host saw (against the setting); and the
+peak memory of the worker processes. Ratios are what to compare: the machines are noisy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from multiprocessing import Pool
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from newsdesk.catalog.opml import Outline, write_opml  # noqa: E402
+from newsdesk.extract import extract_article  # noqa: E402
+from newsdesk.simulator import Simulator  # noqa: E402
+
+PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
+PG_BENCH = "postgres://postgres@127.0.0.1:5432/newsdesk_bench"
+REDIS_BENCH = "redis://127.0.0.1:6379/13"
+NEWSDESK = [sys.executable, "-m", "newsdesk.cli"]
+
+
+def extract_pages(pages: list[tuple[str, bytes]]) -> int:
+    for url, content in pages:
+        extract_article(content, url)
+    return len(pages)
+
+
+def extraction_rate(pages: list[tuple[str, bytes]], processes: int) -> float:
+    """Pages per second of extract_article alone on pages already in memory."""
+    chunks = [pages[i::processes] for i in range(processes)]
+    started = time.perf_counter()
+    if processes == 1:
+        extract_pages(pages)
+    else:
+        with Pool(processes) as pool:
+            pool.map(extract_pages, chunks)
+    return len(pages) / (time.perf_counter() - started)
+
+
+def sample_pages(simulator: Simulator, count: int) -> list[tuple[str, bytes]]:
+    urls = [item.url for feed in simulator.feed_urls() for item in simulator.items(feed)]
+    step = max(1, len(urls) // count)
+    with httpx.Client() as client:
+        return [(url, client.get(url).content) for url in urls[::step][:count]]
+
+
+def rss_of_tree(pids: list[int]) -> int:
+    """Resident memory in bytes of these processes and all their descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+    total, stack = 0, list(pids)
+    while stack:
+        pid = stack.pop()
+        stack.extend(children.get(pid, []))
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+class Database:
+    """The benchmark's own database, reached with plain SQL from this process."""
+
+    def __init__(self, url: str, path: Path | None = None):
+        self.url, self.path = url, path
+
+    def query(self, sql: str) -> list[tuple]:
+        if self.path is not None:
+            with sqlite3.connect(self.path, timeout=30) as connection:
+                return connection.execute(sql).fetchall()
+        import psycopg
+
+        with psycopg.connect(self.url.replace("postgres://", "postgresql://"), autocommit=True) as connection:
+            return connection.execute(sql).fetchall()
+
+    def count(self, table: str) -> int:
+        return self.query(f"SELECT count(*) FROM {table}")[0][0]
+
+
+def prepare(kind: str, data_dir: Path) -> tuple[dict, Database]:
+    environment = {**os.environ, "NEWSDESK_DATA_DIR": str(data_dir), "NEWSDESK_ALLOW_PRIVATE_NETWORKS": "true",
+                   "NEWSDESK_SUBSCRIBE_DEFAULTS": "false", "NEWSDESK_ARTICLES_PER_POLL": "100",
+                   "NEWSDESK_DATABASE_URL": "", "NEWSDESK_REDIS_URL": ""}
+    if kind == "sqlite":
+        return environment, Database("", data_dir / "newsdesk.sqlite3")
+    import psycopg
+    import redis
+
+    with psycopg.connect(PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True) as connection:
+        connection.execute("DROP DATABASE IF EXISTS newsdesk_bench WITH (FORCE)")
+        connection.execute("CREATE DATABASE newsdesk_bench")
+    redis.Redis.from_url(REDIS_BENCH).flushdb()
+    environment.update(NEWSDESK_DATABASE_URL=PG_BENCH, NEWSDESK_REDIS_URL=REDIS_BENCH)
+    return environment, Database(PG_BENCH)
+
+
+def run_configuration(kind: str, workers: int, simulator: Simulator, expected: int, concurrency: int) -> dict:
+    data_dir = Path(tempfile.mkdtemp(prefix=f"newsdesk-bench-{kind}-"))
+    environment, database = prepare(kind, data_dir)
+    opml = data_dir / "feeds.opml"
+    opml.write_text(write_opml([Outline(url=u) for u in simulator.feed_urls()]))
+    subprocess.run([*NEWSDESK, "import-opml", str(opml)], env=environment, check=True, stdout=subprocess.DEVNULL)
+    simulator.reset_stats()
+
+    started = time.perf_counter()
+    processes = [subprocess.Popen([*NEWSDESK, "worker"], env=environment, stderr=subprocess.DEVNULL) for _ in range(workers)]
+    peak_memory, stored, last_change, last_count = 0, 0, started, -1
+    try:
+        while stored < expected and time.perf_counter() - last_change < 120:
+            time.sleep(1.0)
+            peak_memory = max(peak_memory, rss_of_tree([p.pid for p in processes]))
+            stored = database.count("store_article")
+            if stored != last_count:
+                last_change, last_count = time.perf_counter(), stored
+        ingest_seconds = last_change - started
+        ingest_stats = simulator.stats()
+
+        # Re-poll every feed once: mark all due and queue one refresh each, as the scheduler does.
+        simulator.reset_stats()
+        database.query("UPDATE store_feed SET next_fetch = '2000-01-01 00:00:00+00:00', last_fetched = NULL")
+        repoll_started = time.perf_counter()
+        subprocess.run([sys.executable, "-c", ENQUEUE], env=environment, check=True)
+        polled = 0
+        while polled < simulator_feed_count(simulator) and time.perf_counter() - repoll_started < 600:
+            time.sleep(0.2)
+            polled = database.query("SELECT count(*) FROM store_feed WHERE last_fetched IS NOT NULL")[0][0]
+            peak_memory = max(peak_memory, rss_of_tree([p.pid for p in processes]))
+        repoll_seconds = time.perf_counter() - repoll_started
+        repoll_stats = simulator.stats()
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(timeout=60)
+    feeds_ok = database.query("SELECT count(*) FROM store_feed WHERE status = 'ok'")[0][0]
+    return {
+        "configuration": kind, "worker_processes": workers, "articles": stored, "expected": expected,
+        "ingest_seconds": round(ingest_seconds, 1), "ingest_rate": round(stored / ingest_seconds, 1),
+        "repoll_seconds": round(repoll_seconds, 1), "repoll_304": repoll_stats["statuses"].get(304, 0),
+        "repoll_requests": repoll_stats["requests"], "feeds_ok": feeds_ok,
+        "peak_host_concurrency": max(max(h["peak_in_flight"] for h in s["hosts"].values()) for s in (ingest_stats, repoll_stats)),
+        "host_concurrency_setting": concurrency, "peak_worker_memory_mb": round(peak_memory / 2**20),
+    }
+
+
+ENQUEUE = """
+from newsdesk.cli import setup_django
+setup_django()
+from newsdesk.ingest.schedule import claim_due_feeds
+from newsdesk.tasks import refresh_feed_task
+for feed_id in claim_due_feeds(limit=1_000_000):
+    refresh_feed_task(feed_id)
+"""
+
+
+def simulator_feed_count(simulator: Simulator) -> int:
+    return len(simulator.feed_urls())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--feeds", type=int, default=2000)
+    parser.add_argument("--hosts", type=int, default=50)
+    parser.add_argument("--articles", type=int, default=20, help="articles per feed")
+    parser.add_argument("--sample", type=int, default=1000, help="pages timed for extraction alone")
+    parser.add_argument("--only", choices=["sqlite", "postgres"], help="run one configuration")
+    options = parser.parse_args()
+
+    feeds_per_host = max(1, options.feeds // options.hosts)
+    concurrency = int(os.environ.get("NEWSDESK_HOST_CONCURRENCY", "2"))
+    with Simulator(hosts=options.hosts, feeds_per_host=feeds_per_host, articles_per_feed=options.articles,
+                   seed=11, real_articles=False) as simulator:
+        expected = len(simulator.feed_urls()) * options.articles
+        pages = sample_pages(simulator, options.sample)
+        print(json.dumps({"feeds": len(simulator.feed_urls()), "hosts": options.hosts, "articles_expected": expected,
+                          "mean_page_kb": round(sum(len(p) for _, p in pages) / len(pages) / 1024, 1)}), flush=True)
+        for kind, workers in (("sqlite", 1), ("postgres", 2)):
+            if options.only and options.only != kind:
+                continue
+            alone = extraction_rate(pages, workers)
+            result = run_configuration(kind, workers, simulator, expected, concurrency)
+            result["extraction_alone_rate"] = round(alone, 1)
+            result["ingest_vs_extraction"] = round(result["ingest_rate"] / alone, 2)
+            print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
