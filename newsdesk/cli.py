@@ -194,6 +194,16 @@ def fetch(feed_ids: tuple[int, ...], as_json: bool) -> None:
         click.echo(f"{len(results)} feed(s) polled, {sum(r.new_articles for r in results)} new article(s), {failed} failed.")
 
 
+@main.command("parse-feed")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+def parse_feed_command(paths: tuple[Path, ...]) -> None:
+    """Parse feed files; print one JSON line per file (its entries, or its error)."""
+    from newsdesk.ingest.parse import parse_files
+
+    for result in parse_files(paths):
+        click.echo(json.dumps(result, ensure_ascii=False))
+
+
 @main.command("import-opml")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_opml_command(path: Path) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import nh3
 
 ARTICLE_TAGS = {
@@ -33,6 +36,10 @@ def clean_html(html: str) -> str:
     )
 
 
+_BLOCK_END = re.compile(r"</(p|div|li|h[1-6]|blockquote|tr|td|th|dd|dt)\s*>|<br\s*/?>", re.IGNORECASE)
+
+
 def clean_text(text: str) -> str:
-    """Return text with every tag removed, for titles and names taken from publishers."""
-    return nh3.clean(text, tags=set()).replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&#39;", "'").strip()
+    """Return text with every tag removed and entities decoded, for titles, names and summaries."""
+    spaced = _BLOCK_END.sub(lambda m: m.group(0) + " ", text)
+    return " ".join(html.unescape(nh3.clean(spaced, tags=set())).split())

@@ -66,7 +66,7 @@ def _parse(content: bytes, url: str, name: str) -> ParsedFeed:
 
 
 def _with_unique_ids(entries: list[ParsedEntry]) -> list[ParsedEntry]:
-    """Give every entry an id that no other entry of the feed has; drop entries that repeat one."""
+    """Give every entry an id no other entry has: repeats (same id, link, title) go, reused ids get a suffix."""
     stories: set[tuple[str, str, str]] = set()
     taken: set[str] = set()
     kept = []

@@ -118,7 +118,7 @@ def read_entry(client: httpx.Client, entry: ParsedEntry, limits: Limits) -> Arti
         url=normalize_url(entry.link),
         guid=entry.id,
         title=entry.title,
-        authors=[a.strip() for a in entry.author.split(",") if a.strip()],
+        authors=list(entry.authors) or ([entry.author] if entry.author else []),
         published=entry.published,
         summary=entry.summary,
         image=entry.image,

@@ -417,6 +417,7 @@ class Simulator:
                 return False
             keep_alive = request.wants_keep_alive() and not response.close and not self._stopping
             status = response.status
+            self._stats.count_status(status)
             sent = await write_response(
                 writer, response, request.method == "HEAD", keep_alive, chunked=request.version != "HTTP/1.0"
             )
@@ -432,7 +433,7 @@ class Simulator:
                 duration=time.monotonic() - started,
                 headers=request.headers,
             )
-            self._stats.end_request(record)
+            self._stats.end_request(record, status_counted=status != 0)
             if self._verbose:
                 print(
                     f"{record.host} {record.method} {record.path} {record.status} "

@@ -71,12 +71,18 @@ class RequestStats:
             if self._in_flight_total > self._peak_in_flight_total:
                 self._peak_in_flight_total = self._in_flight_total
 
-    def end_request(self, record: RequestRecord) -> None:
+    def count_status(self, status: int) -> None:
+        """Count the status of a response about to be sent (before the client can see it)."""
+        with self._lock:
+            self._statuses[status] += 1
+
+    def end_request(self, record: RequestRecord, status_counted: bool = False) -> None:
         """Count a request as finished, answered or not."""
         with self._lock:
             self._in_flight[record.host] -= 1
             self._in_flight_total -= 1
-            self._statuses[record.status] += 1
+            if not status_counted:
+                self._statuses[record.status] += 1
             self._bytes_sent[record.host] += record.bytes_sent
             self._log.append(record)
 
