@@ -297,7 +297,8 @@ def run(demo: bool) -> None:
 
     connections.close_all()
     command = [sys.executable, "-m", "newsdesk.cli"]
-    children.append(subprocess.Popen([*command, "worker"], env=environment))
+    for _ in range(values["WORKER_PROCESSES"]):
+        children.append(subprocess.Popen([*command, "worker"], env=environment))
     children.append(subprocess.Popen([*command, "web"], env=environment))
     click.echo(f"Newsdesk is running at http://{values['HOST']}:{values['PORT']}/ (data in {values['DATA_DIR']}); Ctrl-C stops it.")
     supervise(children)

@@ -10,6 +10,7 @@ import trafilatura
 from trafilatura.htmlprocessing import convert_to_html
 
 from newsdesk.extract.dates import to_iso8601
+from newsdesk.extract.encoding import decode_html
 from newsdesk.extract.text import text_from_html
 
 
@@ -34,7 +35,7 @@ class ExtractedArticle:
 _MARKUP = re.compile(rb"<\s*(html|head|body|p|div|article|title|meta)\b", re.IGNORECASE)
 
 
-def decode_page(content: bytes | str) -> str:
+def decode_page(content: bytes | str, charset: str | None = None) -> str:
     """Return the page as text, refusing content that is not HTML."""
     if isinstance(content, str):
         raw = content.encode("utf-8", "surrogatepass")
@@ -48,13 +49,13 @@ def decode_page(content: bytes | str) -> str:
     if b"\x00" in head or not _MARKUP.search(head):
         raise ExtractError("extract: the content is not an HTML page")
     if text is None:
-        text = trafilatura.utils.decode_file(raw)
+        text = decode_html(raw, charset)
     return text
 
 
-def extract_article(content: bytes | str, url: str | None = None) -> ExtractedArticle:
-    """Extract the article body and metadata of one HTML page."""
-    page = decode_page(content)
+def extract_article(content: bytes | str, url: str | None = None, charset: str | None = None) -> ExtractedArticle:
+    """Extract the article body and metadata of one HTML page (charset: what its server declared)."""
+    page = decode_page(content, charset)
     document = trafilatura.bare_extraction(
         page,
         url=url,

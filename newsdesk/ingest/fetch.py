@@ -43,6 +43,14 @@ class Response:
     def content_type(self) -> str:
         return self.headers.get("content-type", "").split(";")[0].strip().lower()
 
+    @property
+    def charset(self) -> str | None:
+        for part in self.headers.get("content-type", "").split(";")[1:]:
+            name, _, value = part.strip().partition("=")
+            if name.lower() == "charset" and value:
+                return value.strip().strip('"')
+        return None
+
 
 @dataclass(frozen=True)
 class Limits:

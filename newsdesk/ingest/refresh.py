@@ -21,7 +21,7 @@ from newsdesk.ingest.urls import normalize_url, same_site
 from newsdesk.ingest.websub import hub_is_pushing, note_hub
 from newsdesk.sanitize import clean_text
 from newsdesk.stories.assign import assign_story
-from newsdesk.store.articles import ArticleData, find_existing, parse_published, save_article
+from newsdesk.store.articles import ArticleData, parse_published, save_article, stored_keys
 from newsdesk.store.models import Feed
 
 log = logging.getLogger("newsdesk.ingest")
@@ -102,14 +102,10 @@ def store_entries(feed: Feed, parsed: ParsedFeed, client: httpx.Client, limits: 
 
 
 def new_entries(feed: Feed, parsed: ParsedFeed) -> list[ParsedEntry]:
-    """Entries with a link that this feed has not stored yet, newest first."""
-    fresh = []
-    for entry in parsed.entries:
-        if not entry.link.startswith(("http://", "https://")):
-            continue
-        if find_existing(feed, normalize_url(entry.link), entry.id) is None:
-            fresh.append(entry)
-    return fresh
+    """Entries with a link that this feed has not stored yet, in feed order."""
+    linked = [e for e in parsed.entries if e.link.startswith(("http://", "https://"))]
+    known_urls, known_guids = stored_keys(feed, [normalize_url(e.link) for e in linked], [e.id for e in linked if e.id])
+    return [e for e in linked if normalize_url(e.link) not in known_urls and e.id not in known_guids]
 
 
 def read_entry(client: httpx.Client, entry: ParsedEntry, limits: Limits) -> ArticleData:
@@ -128,7 +124,7 @@ def read_entry(client: httpx.Client, entry: ParsedEntry, limits: Limits) -> Arti
             data.extraction_error = f"fetch: robots.txt disallows {entry.link}; kept the feed's summary"
             return data
         page = fetch(client, entry.link, limits, accept=PAGE_ACCEPT, slot=polite_slot)
-        extracted = extract_article(page.content, page.url)
+        extracted = extract_article(page.content, page.url, page.charset)
     except (FetchError, ExtractError) as error:
         data.extraction_error = str(error)
         return data

@@ -1,6 +1,9 @@
 """The admin: every model, with feed health up front."""
 
 from django.contrib import admin, messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
 
 from newsdesk.store.models import Article, Feed, Source, Story
 
@@ -25,6 +28,39 @@ class FeedAdmin(admin.ModelAdmin):
     @admin.display(boolean=True, description="needs attention")
     def attention(self, feed: Feed) -> bool:
         return feed.needs_attention
+
+    change_list_template = "admin/store/feed/change_list.html"
+
+    def get_urls(self):
+        own = [
+            path("import-opml/", self.admin_site.admin_view(self.import_opml_view), name="store_feed_import_opml"),
+            path("export-opml/", self.admin_site.admin_view(self.export_opml_view), name="store_feed_export_opml"),
+        ]
+        return own + super().get_urls()
+
+    def import_opml_view(self, request):
+        """Upload an OPML file; every feed in it is subscribed, and what was repaired is shown."""
+        from newsdesk.catalog.opml import OpmlError
+        from newsdesk.catalog.subscriptions import import_opml
+
+        if not self.has_add_permission(request):
+            return redirect("admin:store_feed_changelist")
+        context = {**self.admin_site.each_context(request), "title": "Import OPML", "opts": self.model._meta}
+        if request.method == "POST" and request.FILES.get("opml"):
+            try:
+                report = import_opml(request.FILES["opml"].read())
+            except OpmlError as error:
+                messages.error(request, str(error))
+            else:
+                context["report"] = report
+        return render(request, "admin/store/feed/import_opml.html", context)
+
+    def export_opml_view(self, request):
+        from newsdesk.catalog.subscriptions import export_opml
+
+        response = HttpResponse(export_opml(), content_type="text/x-opml; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="newsdesk-subscriptions.opml"'
+        return response
 
     @admin.action(description="Refresh now")
     def refresh_now(self, request, queryset):

@@ -42,12 +42,24 @@ MIN_WORDS_FOR_HASH = 50
 
 def find_existing(feed: Feed, url: str, guid: str, text: str = "") -> Article | None:
     """Return the article already stored for this URL, this guid in this feed, or this text from this outlet."""
-    existing = Article.objects.filter(url=url).first()
-    if existing is None and guid:
-        existing = Article.objects.filter(feed=feed, guid=guid).first()
-    if existing is None and len(text.split()) >= MIN_WORDS_FOR_HASH:
-        existing = Article.objects.filter(source_id=feed.source_id, content_hash=content_hash(text)).first()
-    return existing
+    lookups = [{"url": url}]
+    if guid:
+        lookups.append({"feed": feed, "guid": guid})
+    if len(text.split()) >= MIN_WORDS_FOR_HASH:
+        lookups.append({"source_id": feed.source_id, "content_hash": content_hash(text)})
+    for lookup in lookups:
+        # Only the key columns: a stored article's text and HTML are large and not needed here.
+        found = list(Article.objects.filter(**lookup).only("id", "url", "story_id").order_by()[:1])
+        if found:
+            return found[0]
+    return None
+
+
+def stored_keys(feed: Feed, urls: list[str], guids: list[str]) -> tuple[set[str], set[str]]:
+    """Which of these URLs are stored, and which of these guids this feed has stored (two queries)."""
+    known_urls = set(Article.objects.filter(url__in=urls).values_list("url", flat=True)) if urls else set()
+    known_guids = set(Article.objects.filter(feed=feed, guid__in=guids).values_list("guid", flat=True)) if guids else set()
+    return known_urls, known_guids
 
 
 def save_article(feed: Feed, data: ArticleData) -> tuple[Article, bool]:
