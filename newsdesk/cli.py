@@ -216,9 +216,12 @@ def import_opml_command(path: Path) -> None:
         report = import_opml(path.read_bytes())
     except OpmlError as error:
         raise click.ClickException(str(error)) from None
+    for repair in report.repairs:
+        click.echo(f"repaired {path.name}: {repair}", err=True)
     for url, reason in report.refused:
         click.echo(f"refused {url}: {reason}", err=True)
-    click.echo(f"{len(report.added)} added, {len(report.existing)} already there, {len(report.refused)} refused.")
+    click.echo(f"{len(report.added)} added, {len(report.existing)} already there, {len(report.refused)} refused"
+               f", {len(report.repairs)} repair(s) in the file.")
 
 
 @main.command("export-opml")

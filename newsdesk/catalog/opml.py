@@ -12,7 +12,7 @@ import codecs
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from html.entities import html5
 from urllib.parse import urlsplit
@@ -23,6 +23,9 @@ from lxml import etree
 
 class OpmlError(ValueError):
     """The file holds no feed Newsdesk can read."""
+
+
+NO_FEED = "opml: no outline in the file has a feed URL (xmlUrl); nothing to subscribe to"
 
 
 @dataclass(frozen=True)
@@ -63,18 +66,18 @@ def parse_opml(content: bytes) -> OpmlDocument:
     _refuse_unless_opml(text)
     text, prepared = _prepare(text)
     repairs += prepared
-    root = _parse(text, recover=False)
+    root = _parse_strictly(text)
     if root is None:
         text, rewritten = _repair_markup(text)
         repairs += rewritten
-        root = _parse(text, recover=False)
+        root = _parse_strictly(text)
     if root is not None:
         outlines = _outlines_from_tree(root)
     else:
         outlines, recovered = _read_recovering(text)
         repairs += recovered
     if not outlines:
-        raise OpmlError("opml: no outline in the file has a feed URL (xmlUrl); nothing to subscribe to")
+        raise OpmlError(NO_FEED)
     return OpmlDocument(outlines, list(dict.fromkeys(repairs)))
 
 
@@ -116,28 +119,27 @@ def _xml_safe(value: str) -> str:
 # --- Bytes to text ------------------------------------------------------------------------------------------
 
 _FORBIDDEN_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-_BYTE_ORDER_MARKS = [(b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
-                     (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16")]
+_BYTE_ORDER_MARKS = [(b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe\x00\x00", "utf-32-le"), (b"\x00\x00\xfe\xff", "utf-32-be"),
+                     (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")]
+_UNMARKED_UTF16 = [(b"<\x00", "utf-16-le"), (b"\x00<", "utf-16-be")]
 _DECLARED_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)["']""")
 
 
 def _decode(content: bytes) -> tuple[str, list[Repair]]:
     """Return content as text, decoded as its byte-order mark or declaration says, falling back line by line."""
+    mark, encoding = next(((m, e) for m, e in _BYTE_ORDER_MARKS if content.startswith(m)), (b"", ""))
+    content = content.removeprefix(mark)
+    if not mark:
+        encoding = next((e for m, e in _UNMARKED_UTF16 if content.startswith(m)), "")
+    if encoding.startswith(("utf-16", "utf-32")):
+        return content.decode(encoding, errors="replace"), []
     declared = _DECLARED_ENCODING.match(content[:1024])
     declared_name = declared.group(1).decode("ascii").lower() if declared else ""
-    for mark, encoding in _BYTE_ORDER_MARKS:
-        if content.startswith(mark):
-            repairs = []
-            if declared_name and _encoding_family(declared_name) != _encoding_family(encoding):
-                repairs.append(Repair(1, f"the file starts with a {encoding.upper()} byte-order mark but declares "
-                                         f"{declared_name!r}", "read as the mark says"))
-            return content.decode(encoding, errors="replace"), repairs
-    if content.startswith(b"<\x00"):
-        return content.decode("utf-16-le", errors="replace"), []
-    if content.startswith(b"\x00<"):
-        return content.decode("utf-16-be", errors="replace"), []
-    encoding, repairs = "utf-8", []
-    if declared_name:
+    repairs = []
+    if encoding and declared_name and _encoding_family(declared_name) != "utf-8":
+        repairs.append(Repair(1, f"the file starts with a UTF-8 byte-order mark but declares {declared_name!r}",
+                              "read as UTF-8"))
+    elif declared_name:
         try:
             encoding = codecs.lookup(declared_name).name
         except LookupError:
@@ -145,7 +147,8 @@ def _decode(content: bytes) -> tuple[str, list[Repair]]:
         # The declaration was readable as ASCII, so a declared 16- or 32-bit encoding cannot be the real one.
         if encoding.startswith(("utf-16", "utf-32")):
             repairs.append(Repair(1, f"declares {declared_name!r} but is written in 8-bit text", "read as UTF-8"))
-            encoding = "utf-8"
+            encoding = ""
+    encoding = encoding or "utf-8"
     try:
         return content.decode(encoding), repairs
     except UnicodeDecodeError:
@@ -189,10 +192,12 @@ def _refuse_unless_opml(text: str) -> None:
     if first is None:
         raise OpmlError("opml: the file is not XML (no element in it), so not an OPML list")
     root = first.group(1).lower()
-    if root == "html":
+    if root == "html" or re.match(r"\s*<!DOCTYPE\s+html\b", text, re.I):
         raise OpmlError("opml: the file is an HTML page, not an OPML list; export the list from your reader as OPML")
     if root in {"rss", "feed", "rdf:rdf", "rdf"}:
         raise OpmlError("opml: the file is a feed, not an OPML list of feeds; subscribe to its URL instead")
+    if not re.search(r"<outline\b", text, re.I):
+        raise OpmlError(NO_FEED)
 
 
 _DECLARATION = re.compile(r"(\s*)(<\?xml[ \t\r\n][^>]*?\?>)")
@@ -213,13 +218,15 @@ def _prepare(text: str) -> tuple[str, list[Repair]]:
     doctype = _DOCTYPE.search(text)
     if doctype:
         if doctype.group(1):
-            repairs.append(Repair(_line_of(text, doctype.start()), "document type declaration defining entities",
+            repairs.append(Repair(_Lines(text).of(doctype.start()), "document type declaration defining entities",
                                   "ignored: entities are never expanded or fetched"))
         text = text[:doctype.start()] + _newlines(doctype.group()) + text[doctype.end():]
-    for match in _FORBIDDEN_CHARACTERS.finditer(text):
-        repairs.append(Repair(_line_of(text, match.start()),
-                              f"control character U+{ord(match.group()):04X}, which XML forbids", "removed"))
-    return _FORBIDDEN_CHARACTERS.sub("", text), repairs
+    if _FORBIDDEN_CHARACTERS.search(text):
+        lines = _Lines(text)
+        repairs += [Repair(lines.of(match.start()), f"control character U+{ord(match.group()):04X}, which XML forbids",
+                           "removed") for match in _FORBIDDEN_CHARACTERS.finditer(text)]
+        text = _FORBIDDEN_CHARACTERS.sub("", text)
+    return text, repairs
 
 
 def _newlines(text: str) -> str:
@@ -227,26 +234,35 @@ def _newlines(text: str) -> str:
     return "\n" * text.count("\n")
 
 
-def _line_of(text: str, position: int) -> int:
-    return text.count("\n", 0, position) + 1
+class _Lines:
+    """Line numbers of positions in a text."""
+
+    def __init__(self, text: str) -> None:
+        self.starts = [0] + [match.end() for match in re.finditer("\n", text)]
+
+    def of(self, position: int) -> int:
+        return bisect_right(self.starts, position)
 
 
 # --- Parsing ------------------------------------------------------------------------------------------------
 
-def _parse(text: str, recover: bool) -> etree._Element | None:
-    """Return the root element of text, or None when lxml cannot read it (strictly, unless recover)."""
-    parser = etree.XMLParser(recover=recover, resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, remove_comments=True, remove_pis=True)
+def _parser(recover: bool) -> etree.XMLParser:
+    """Return an lxml parser that never expands an entity nor reads anything but the text it is given."""
+    return etree.XMLParser(recover=recover, resolve_entities=False, no_network=True, load_dtd=False,
+                           huge_tree=False, remove_comments=True, remove_pis=True)
+
+
+def _parse_strictly(text: str) -> etree._Element | None:
+    """Return the root element of text, or None when it is not well-formed XML."""
     try:
-        return etree.fromstring(text, parser)
+        return etree.fromstring(text, _parser(recover=False))
     except etree.XMLSyntaxError:
         return None
 
 
 def _read_recovering(text: str) -> tuple[list[Outline], list[Repair]]:
     """Return the outlines lxml's recover mode finds in text, plus those its tree lost, found by a tag scan."""
-    parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, load_dtd=False,
-                             huge_tree=False, remove_comments=True, remove_pis=True)
+    parser = _parser(recover=True)
     try:
         root = etree.fromstring(text, parser)
     except etree.XMLSyntaxError:
@@ -349,6 +365,7 @@ def _clean(value: str) -> str:
 def _scan_outlines(text: str) -> list[tuple[int, Outline]]:
     """Return each feed outline of text with its line, read tag by tag without building a tree."""
     text = _COMMENT.sub(lambda match: _newlines(match.group()), text)
+    bounds, lines = _TagBounds(text), _Lines(text)
     found: list[tuple[int, Outline]] = []
     open_outlines: list[dict[str, str]] = []
     for match in re.finditer(r"<(/?)outline\b", text, re.I):
@@ -356,14 +373,14 @@ def _scan_outlines(text: str) -> list[tuple[int, Outline]]:
             if open_outlines:
                 open_outlines.pop()
             continue
-        tag = _scan_start_tag(text, match.start())
+        tag = _scan_start_tag(text, match.start(), bounds)
         attributes: dict[str, str] = {}
         for key, value in tag.attributes:
             attributes.setdefault(_local_name(key), value)
         category = next((_label(a) for a in reversed(open_outlines) if not _feed_url(a)), "")
         outline = _make_outline(attributes, category)
         if outline:
-            found.append((_line_of(text, match.start()), outline))
+            found.append((lines.of(match.start()), outline))
         if not tag.self_closing:
             open_outlines.append(attributes)
     return found
@@ -383,15 +400,21 @@ _OPML_TAGS = ("opml|head|body|outline|title|dateCreated|dateModified|ownerName|o
               "expansionState|vertScrollState|windowTop|windowLeft|windowBottom|windowRight")
 # The end of a tag is a '>' that the next OPML tag (or the end of the file) follows; HTML inside a
 # description never is followed by one, which tells the two apart.
-_TAG_END_AHEAD = re.compile(rf"[ \t\r\n]*/?>(?=\s*(?:<(?:/?(?:{_OPML_TAGS})\b|!--|\?)|\Z))", re.I)
+_OPML_TAG_AHEAD = rf"(?=\s*(?:<(?:/?(?:{_OPML_TAGS})\b|!--|\?)|\Z))"
+_TAG_END = re.compile(rf"(?:/\s*)?>{_OPML_TAG_AHEAD}", re.I)
+_TAG_END_AT = re.compile(rf"\s*(?:/\s*)?>{_OPML_TAG_AHEAD}", re.I)
+_ANY_TAG_START = re.compile(r"</?([A-Za-z_][\w:.-]*)")
+_OPML_TAG_START_AT = re.compile(rf"\s*<(?:/?(?:{_OPML_TAGS})\b)", re.I)
+_SELF_CLOSE = re.compile(r"/\s*>")
 _OPML_ATTRIBUTES = {"text", "title", "description", "xmlurl", "htmlurl", "url", "type", "language", "version",
                     "category", "created", "iscomment", "isbreakpoint"}
 _OPML_ASSIGNMENT = re.compile(rf"\s({'|'.join(_OPML_ATTRIBUTES)})\s*=\s*[\"']", re.I)
 _ASSIGNMENT = re.compile(rf"(\s*)({_NAME.pattern})\s*=\s*([\"'“„‘«]?)")
 _QUOTES = {'"': '"', "'": "'", "“": "”“\"", "„": "“”\"", "‘": "’‘'", "«": "»"}
+_CANDIDATE_QUOTES = {opener: re.compile(f"[{re.escape(closers)}\"']") for opener, closers in _QUOTES.items()}
 _QUOTE_NAMES = {'"': "double quote", "'": "single quote"}
 _UNTERMINATED_END = re.compile(rf"\s+{_NAME.pattern}\s*=|/?>")
-_ANY_TAG_END = re.compile(r"\s*/?>")
+_ANY_TAG_END = re.compile(r"\s*(?:/\s*)?>")
 _END_TAG = re.compile(rf"</({_NAME.pattern})([^<>]*)(>?)")
 _UNQUOTED_VALUE = re.compile(r"[^\s>]*")
 
@@ -401,6 +424,33 @@ class _Problem:
     position: int
     problem: str
     action: str
+
+
+# No real tag is this long nor holds this many quotes; the bounds keep junk from costing quadratic time.
+_LONGEST_TAG = 32768
+_MOST_QUOTES = 512
+
+
+class _TagBounds:
+    """Where the tags of a text can end: at a '>' an OPML tag follows, before the next OPML tag, and
+    before the next tag of their own name."""
+
+    def __init__(self, text: str) -> None:
+        self.length = len(text)
+        self.ends = [match.end() for match in _TAG_END.finditer(text)]
+        self.starts: dict[str, list[int]] = {}
+        for match in _ANY_TAG_START.finditer(text):
+            self.starts.setdefault(match.group(1).lower(), []).append(match.start())
+        self.opml_starts = sorted(p for name in _OPML_TAGS.lower().split("|") for p in self.starts.get(name, []))
+
+    def region_end(self, name: str, start: int) -> int:
+        """Return how far a <name> tag can reach from start, always past it."""
+        return min(start + _LONGEST_TAG, self.following(self.ends, start), self.following(self.opml_starts, start),
+                   self.following(self.starts.get(name.lower(), []), start))
+
+    def following(self, positions: list[int], start: int) -> int:
+        index = bisect_right(positions, start)
+        return positions[index] if index < len(positions) else self.length
 
 
 @dataclass
@@ -429,13 +479,11 @@ class _MarkupRepairer:
         self.open: list[tuple[str, int]] = []  # element name and the line it opened on
         self.root_closed_at: int | None = None
         self.content_after_root_noted = False
-        self.line_starts = [0] + [match.end() for match in re.finditer("\n", text)]
-
-    def line(self, position: int) -> int:
-        return bisect_right(self.line_starts, position)
+        self.lines = _Lines(text)
+        self.bounds = _TagBounds(text)
 
     def note(self, position: int, problem: str, action: str) -> None:
-        self.repairs.append(Repair(self.line(position), problem, action))
+        self.repairs.append(Repair(self.lines.of(position), problem, action))
 
     def run(self) -> str:
         text, position, text_start = self.text, 0, 0
@@ -450,7 +498,8 @@ class _MarkupRepairer:
         self.close_all()
         return "".join(self.out)
 
-    def markup_handler(self, at: int):
+    def markup_handler(self, at: int) -> Callable[[int], int] | None:
+        """Return the method that copies the markup starting at at, or None for a '<' that starts none."""
         text = self.text
         if text.startswith("<!--", at):
             return self.add_comment if text.find("-->", at + 4) >= 0 else None
@@ -473,10 +522,9 @@ class _MarkupRepairer:
             return
         if segment.strip():
             self.note_content_after_root(start)
-        decoded = self.decode(segment, start, "in text")
-        if "]]>" in decoded:
+        if "]]>" in segment:
             self.note(start + segment.find("]]>"), "']]>' in text", "read as ']]&gt;'")
-        self.out.append(escape(decoded))
+        self.out.append(escape(self.decode(segment, start, "in text")))
 
     def add_comment(self, at: int) -> int:
         end = self.text.find("-->", at + 4)
@@ -512,7 +560,7 @@ class _MarkupRepairer:
             name, self_closing, end = well_formed.group(1), bool(well_formed.group(3)), well_formed.end()
             self.out.append(well_formed.group())
         else:
-            tag = _scan_start_tag(self.text, at)
+            tag = _scan_start_tag(self.text, at, self.bounds)
             for problem in tag.problems:
                 self.note(problem.position, problem.problem, problem.action)
             name, self_closing, end = tag.name, tag.self_closing, tag.end
@@ -524,7 +572,7 @@ class _MarkupRepairer:
             self.out.append(f"<{name}{attributes}{_newlines(self.text[at:end])}{'/' if self_closing else ''}>")
         self.note_content_after_root(at)
         if not self_closing:
-            self.open.append((name, self.line(at)))
+            self.open.append((name, self.lines.of(at)))
         return end
 
     def add_end_tag(self, at: int) -> int:
@@ -551,8 +599,8 @@ class _MarkupRepairer:
     def note_content_after_root(self, at: int) -> None:
         if self.root_closed_at is not None and not self.content_after_root_noted:
             self.content_after_root_noted = True
-            self.note(at, f"content after the closing </{self.open[0][0]}> on line {self.line(self.root_closed_at)}",
-                      "read as part of the document")
+            root, closed_on = self.open[0][0], self.lines.of(self.root_closed_at)
+            self.note(at, f"content after the closing </{root}> on line {closed_on}", "read as part of the document")
 
     def close_all(self) -> None:
         unclosed = self.open[1:] if self.root_closed_at is not None else self.open
@@ -602,7 +650,7 @@ def _decode_references(raw: str, where: str) -> tuple[str, list[_Problem]]:
             return found
         code = int(decimal) if decimal else int(hexadecimal, 16)
         character = chr(code) if code <= 0x10FFFF else ""
-        if not character or _FORBIDDEN_CHARACTERS.match(character) or code == 0:
+        if not character or _FORBIDDEN_CHARACTERS.match(character):
             problems.append(_Problem(at, f"reference '{found}' to a character XML forbids {where}", "dropped"))
             return ""
         if hex_mark == "X":
@@ -624,11 +672,9 @@ def _escape_attribute(value: str) -> str:
             .replace("\n", "&#10;").replace("\r", "&#13;").replace("\t", "&#9;"))
 
 
-def _scan_start_tag(text: str, start: int) -> _Tag:
+def _scan_start_tag(text: str, start: int, bounds: _TagBounds) -> _Tag:
     """Return the start tag at start read as forgivingly as a browser would, with what was wrong in it."""
     tag = _Tag(name=_NAME.match(text, start + 1).group())
-    region = _TAG_END_AHEAD.search(text, start)
-    region_end = region.end() if region else len(text)
     position = start + 1 + len(tag.name)
     seen: set[str] = set()
     slash_in_value = False
@@ -638,9 +684,13 @@ def _scan_start_tag(text: str, start: int) -> _Tag:
             tag.problems.append(_Problem(position, f"the file ends inside the <{tag.name}> tag", "closed the tag"))
             tag.end, tag.self_closing = position, _has_feed(tag)
             return tag
-        if text.startswith("/>", position) or text[position] == ">":
-            tag.self_closing = text[position] == "/" or slash_in_value
-            tag.end = position + (2 if text[position] == "/" else 1)
+        if text[position] == ">":
+            tag.self_closing, tag.end = slash_in_value, position + 1
+            return tag
+        if closing := _SELF_CLOSE.match(text, position):
+            if closing.group() != "/>":
+                tag.problems.append(_Problem(position, "space inside '/>'", "removed"))
+            tag.self_closing, tag.end = True, closing.end()
             return tag
         if text[position] == "<":
             # Feed outlines are leaves, so one cut short by the next tag is closed; another may hold children.
@@ -658,9 +708,9 @@ def _scan_start_tag(text: str, start: int) -> _Tag:
             tag.problems.append(_Problem(attribute.start(), f"attribute {key!r} without a value", "dropped"))
             continue
         seen.add(key.lower())
-        value = _scan_value(text, _skip_space(text, position + 1), key, seen, region_end)
+        value = _scan_value(text, _skip_space(text, position + 1), key, seen, bounds.region_end(tag.name, position))
         position = value.end
-        if not value.unquoted and position < len(text) and not text[position].isspace() and text[position] not in "/>":
+        if not value.unquoted and position < len(text) and not text[position].isspace() and text[position] not in "/><":
             tag.problems.append(_Problem(position, f"no space after the {key} attribute", "one added"))
         # An unquoted URL keeps its final '/', which also closes the tag when '>' follows it directly.
         slash_in_value = value.unquoted and value.raw.endswith("/") and text.startswith(">", position)
@@ -703,8 +753,8 @@ def _scan_value(text: str, position: int, key: str, seen: set[str], region_end: 
     opener = text[position] if position < len(text) else ""
     if opener not in _QUOTES:
         if _ASSIGNMENT.match(text, position) and text[position - 1].isspace():
-            return _Value("", position, position, problems=[_Problem(position, f"nothing after '=' in {where}",
-                                                                    "read as empty")])
+            return _Value("", position, position, unquoted=True,
+                          problems=[_Problem(position, f"nothing after '=' in {where}", "read as empty")])
         raw = _UNQUOTED_VALUE.match(text, position).group()
         return _Value(raw, position, position + len(raw), unquoted=True,
                       problems=[_Problem(position, f"unquoted value in {where}", "quoted")])
@@ -714,26 +764,24 @@ def _scan_value(text: str, position: int, key: str, seen: set[str], region_end: 
                   if m.group(1).lower() not in seen), region_end)
     first_bracket = text.find("<", start, guard)
     inside_markup_from = guard if first_bracket < 0 else first_bracket
-    attempts = [(_QUOTES[opener], True)]
-    if opener in {'"', "'"}:
-        attempts.append(("'" if opener == '"' else '"', True))
-    attempts.append((_QUOTES[opener], False))
-    for closers, strict in attempts:
-        for index in range(start, min(guard, len(text))):
-            if text[index] in closers and _ends_value(text, index + 1, index > inside_markup_from, seen, strict):
-                value = _Value(text[start:index], start, index + 1)
-                if opener not in {'"', "'"}:
-                    value.problems.append(_Problem(position, f"typographic quotes around {where}",
-                                                   "read without them"))
-                elif text[index] != opener:
-                    opened, closed = _QUOTE_NAMES[opener], _QUOTE_NAMES[text[index]]
-                    value.problems.append(_Problem(position, f"{where} opened with a {opened} and closed with a {closed}",
-                                                   f"read up to the {closed}"))
-                stray = next((i for i, c in enumerate(value.raw) if c in closers), None)
-                if stray is not None:
-                    value.problems.append(_Problem(start + stray, f"unescaped '{value.raw[stray]}' inside {where}",
-                                                   "kept in the value"))
-                return value
+    # Best a matching quote followed by what follows a value; else the other quote so followed; else
+    # a matching quote followed by '>'.
+    mismatched = loose = None
+    for count, candidate in enumerate(_CANDIDATE_QUOTES[opener].finditer(text, start, guard)):
+        index = candidate.start()
+        if count == _MOST_QUOTES:
+            break
+        ends = _ends_value(text, index + 1, index > inside_markup_from, seen)
+        if candidate.group() in _QUOTES[opener]:
+            if ends:
+                return _closed_value(text, position, index, where)
+            if loose is None and _ANY_TAG_END.match(text, index + 1):
+                loose = index
+        elif ends and mismatched is None:
+            mismatched = index
+    for index in (mismatched, loose):
+        if index is not None:
+            return _closed_value(text, position, index, where)
     end = _UNTERMINATED_END.search(text, start, guard)
     if end is None and guard >= len(text):
         return _Value(text[start:], start, len(text), truncated=True)
@@ -742,12 +790,27 @@ def _scan_value(text: str, position: int, key: str, seen: set[str], region_end: 
                   problems=[_Problem(position, f"no closing quote on {where}", "read up to the next attribute")])
 
 
-def _ends_value(text: str, after: int, inside_markup: bool, seen: set[str], strict: bool) -> bool:
+def _closed_value(text: str, position: int, index: int, where: str) -> _Value:
+    """Return the value opened at position and closed at index, noting the quotes that were wrong."""
+    opener, closer = text[position], text[index]
+    value = _Value(text[position + 1:index], position + 1, index + 1)
+    if opener not in _QUOTE_NAMES:
+        value.problems.append(_Problem(position, f"typographic quotes around {where}", "read without them"))
+    elif closer != opener:
+        opened, closed = _QUOTE_NAMES[opener], _QUOTE_NAMES[closer]
+        value.problems.append(_Problem(position, f"{where} opened with a {opened} and closed with a {closed}",
+                                       f"read up to the {closed}"))
+    stray = next((i for i, c in enumerate(value.raw) if c in _QUOTES[opener] or c == closer), None)
+    if stray is not None:
+        value.problems.append(_Problem(value.start + stray, f"unescaped '{value.raw[stray]}' inside {where}",
+                                       "kept in the value"))
+    return value
+
+
+def _ends_value(text: str, after: int, inside_markup: bool, seen: set[str]) -> bool:
     """Return whether a quote just before after can close an attribute value, judging by what follows it."""
-    if _TAG_END_AHEAD.match(text, after):
+    if _TAG_END_AT.match(text, after) or _OPML_TAG_START_AT.match(text, after):
         return True
-    if not strict:
-        return bool(_ANY_TAG_END.match(text, after))
     assignment = _ASSIGNMENT.match(text, after)
     if assignment is None:
         return False

@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 
 from django.db import transaction
 
-from newsdesk.catalog.opml import Outline, read_opml, write_opml
+from newsdesk.catalog.opml import OpmlError, Outline, Repair, parse_opml, write_opml
 from newsdesk.ingest.urls import normalize_url
 from newsdesk.store.models import Feed, Source
 
@@ -48,6 +48,7 @@ class ImportReport:
     added: list[str] = field(default_factory=list)
     existing: list[str] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
+    repairs: list[Repair] = field(default_factory=list)
 
 
 def import_outlines(outlines: list[Outline]) -> ImportReport:
@@ -63,8 +64,17 @@ def import_outlines(outlines: list[Outline]) -> ImportReport:
     return report
 
 
+MAX_OPML_BYTES = 10 * 1024 * 1024
+
+
 def import_opml(content: bytes) -> ImportReport:
-    return import_outlines(read_opml(content))
+    """Subscribe to every feed of an OPML document; the report also lists what the file needed repaired."""
+    if len(content) > MAX_OPML_BYTES:
+        raise OpmlError(f"opml: the file is {len(content)} bytes, above the {MAX_OPML_BYTES}-byte limit")
+    document = parse_opml(content)
+    report = import_outlines(document.outlines)
+    report.repairs = document.repairs
+    return report
 
 
 def export_opml() -> str:
