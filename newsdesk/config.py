@@ -98,7 +98,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("PORT", "8000", "Port the web server listens on.", _port),
     Setting("WEB_WORKERS", "2", "Web server processes started by `newsdesk web` and `run`.", _positive_int),
     Setting("WORKER_PROCESSES", str(max(1, min(4, os.cpu_count() or 1))), "Worker processes `newsdesk run` starts (default: one per core, up to 4).", _positive_int),
-    Setting("QUEUE_WORKERS", "8", "Threads each worker process runs tasks on (mostly waiting on publishers).", _positive_int),
+    Setting("QUEUE_WORKERS", "16", "Threads each worker process runs tasks on (mostly waiting on publishers).", _positive_int),
     Setting("SECRET_KEY", "", "Signing key; unset: generated once and kept in the data folder."),
     Setting("DEBUG", "false", "Show Django's debug pages (never in production).", _boolean),
     Setting("ALLOWED_HOSTS", "*", "Comma-separated host names the site answers to."),

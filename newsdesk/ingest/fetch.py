@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 import socket
+import threading
 import time
 from contextlib import nullcontext
 from typing import Callable, ContextManager
@@ -133,6 +134,20 @@ def create_client(limits: Limits) -> httpx.Client:
         headers={"User-Agent": limits.user_agent, "Accept-Encoding": "gzip, deflate"},
         trust_env=False,  # a proxy from the environment would bypass the address guard
     )
+
+
+_per_thread = threading.local()
+
+
+def thread_client(limits: Limits) -> httpx.Client:
+    """This thread's client for these limits, kept for reuse: connections and TLS setup are costly."""
+    clients = getattr(_per_thread, "clients", None)
+    if clients is None:
+        clients = _per_thread.clients = {}
+    client = clients.get(limits)
+    if client is None or client.is_closed:
+        client = clients[limits] = create_client(limits)
+    return client
 
 
 def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:

@@ -47,21 +47,24 @@ class DatabaseGate:
 
     def try_acquire(self, host: str, token: str) -> float:
         now = timezone.now()
-        slot = self._free_slot(host, token, now)
-        if slot is None:
-            return 0.05
-        now = timezone.now()  # taking the slot may have waited on a lock: pace from the real start
-        if self.interval and not HostPace.objects.filter(host=host, next_allowed__lte=now).update(next_allowed=now + self.interval):
+        if self.interval:
+            # Read the pace before touching any slot: a waiting worker then costs one read.
             pace = HostPace.objects.filter(host=host).values_list("next_allowed", flat=True).first()
-            if pace is None:
-                try:
-                    HostPace.objects.create(host=host, next_allowed=now + self.interval)
-                    return 0.0
-                except IntegrityError:
-                    pace = now
-            self.release(host, token)
-            return max(0.005, (pace - now).total_seconds())
-        return 0.0
+            if pace is not None and pace > now:
+                return max(0.005, (pace - now).total_seconds())
+        if self._free_slot(host, token, now) is None:
+            return 0.05
+        if not self.interval:
+            return 0.0
+        now = timezone.now()  # taking the slot may have waited on a lock: pace from the real start
+        if HostPace.objects.filter(host=host, next_allowed__lte=now).update(next_allowed=now + self.interval):
+            return 0.0
+        try:
+            HostPace.objects.create(host=host, next_allowed=now + self.interval)
+            return 0.0
+        except IntegrityError:
+            self.release(host, token)  # another worker took this start time
+            return 0.005
 
     def _free_slot(self, host: str, token: str, now) -> int | None:
         lease = now + timedelta(seconds=SLOT_LEASE_SECONDS)
@@ -150,6 +153,14 @@ def host_of(url: str) -> str:
     return (urlsplit(url).hostname or "").lower()
 
 
+_queues: dict[str, threading.Lock] = {}
+
+
+def _queue_for(host: str) -> threading.Lock:
+    with _gate_lock:
+        return _queues.setdefault(host, threading.Lock())
+
+
 @contextmanager
 def polite_slot(url: str, gate: Gate | None = None) -> Iterator[None]:
     """Wait for a slot on url's host and its next start time, hold it for the request."""
@@ -157,10 +168,17 @@ def polite_slot(url: str, gate: Gate | None = None) -> Iterator[None]:
     host = host_of(url)
     token = secrets.token_hex(8)
     deadline = time.monotonic() + MAX_WAIT_SECONDS
-    while (wait := gate.try_acquire(host, token)) > 0:
-        if time.monotonic() + wait > deadline:
-            raise PolitenessTimeout(f"fetch: {host} stayed busy for {MAX_WAIT_SECONDS:.0f} s; will retry later")
-        time.sleep(min(wait, 1.0))
+    # Threads of one process queue for a host here, so only one of them at a time asks the
+    # shared gate (and its database or Redis) and the others wait without costing anything.
+    if not _queue_for(host).acquire(timeout=MAX_WAIT_SECONDS):
+        raise PolitenessTimeout(f"fetch: {host} stayed busy for {MAX_WAIT_SECONDS:.0f} s; will retry later")
+    try:
+        while (wait := gate.try_acquire(host, token)) > 0:
+            if time.monotonic() + wait > deadline:
+                raise PolitenessTimeout(f"fetch: {host} stayed busy for {MAX_WAIT_SECONDS:.0f} s; will retry later")
+            time.sleep(min(wait, 1.0))
+    finally:
+        _queue_for(host).release()
     try:
         yield
     finally:

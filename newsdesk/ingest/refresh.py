@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsdesk.extract import ExtractError, extract_article
-from newsdesk.ingest.fetch import FetchError, Limits, Response, create_client, fetch
+from newsdesk.ingest.fetch import FetchError, Limits, Response, fetch, thread_client
 from newsdesk.ingest.parse import ParsedEntry, ParsedFeed, ParseError, parse_feed
 from newsdesk.ingest.politeness import polite_slot
 from newsdesk.ingest.robots import robots_allow
@@ -49,26 +49,21 @@ def refresh_feed(feed_id: int, client: httpx.Client | None = None) -> RefreshRes
     """Poll one feed and store its new articles; every failure ends up in the feed's health."""
     feed = Feed.objects.select_related("source").get(id=feed_id)
     limits = limits_from_settings()
-    own_client = client is None
-    client = client or create_client(limits)
+    client = client or thread_client(limits)
     try:
-        try:
-            response = fetch(client, feed.url, limits, etag=feed.etag, last_modified=feed.last_modified,
-                             accept=FEED_ACCEPT, slot=polite_slot)
-            if response.not_modified:
-                record_success(feed, response)
-                return RefreshResult(feed_id, "not-modified")
-            parsed = parse_feed(response.content, response.url)
-        except (FetchError, ParseError) as error:
-            record_failure(feed, error)
-            return RefreshResult(feed_id, "failed", error=str(error))
-        result = store_entries(feed, parsed, client, limits)
-        note_hub(feed, response.content, response.url, response.headers.get("link", ""), client)
-        record_success(feed, response, parsed)
-        return result
-    finally:
-        if own_client:
-            client.close()
+        response = fetch(client, feed.url, limits, etag=feed.etag, last_modified=feed.last_modified,
+                         accept=FEED_ACCEPT, slot=polite_slot)
+        if response.not_modified:
+            record_success(feed, response)
+            return RefreshResult(feed_id, "not-modified")
+        parsed = parse_feed(response.content, response.url)
+    except (FetchError, ParseError) as error:
+        record_failure(feed, error)
+        return RefreshResult(feed_id, "failed", error=str(error))
+    result = store_entries(feed, parsed, client, limits)
+    note_hub(feed, response.content, response.url, response.headers.get("link", ""), client)
+    record_success(feed, response, parsed)
+    return result
 
 
 def ingest_document(feed: Feed, content: bytes, url: str) -> RefreshResult:
@@ -78,8 +73,7 @@ def ingest_document(feed: Feed, content: bytes, url: str) -> RefreshResult:
         parsed = parse_feed(content, url)
     except ParseError as error:
         return RefreshResult(feed.id, "failed", error=str(error))
-    with create_client(limits) as client:
-        return store_entries(feed, parsed, client, limits)
+    return store_entries(feed, parsed, thread_client(limits), limits)
 
 
 def store_entries(feed: Feed, parsed: ParsedFeed, client: httpx.Client, limits: Limits) -> RefreshResult:
@@ -91,7 +85,7 @@ def store_entries(feed: Feed, parsed: ParsedFeed, client: httpx.Client, limits: 
         if data.extraction_error:
             result.page_errors.append(data.extraction_error)
         with transaction.atomic():  # an article is never stored without its story
-            article, created = save_article(feed, data)
+            article, created = save_article(feed, data, checked_url=normalize_url(entry.link))
             if created:
                 assign_story(article)
         result.new_articles += created

@@ -42,7 +42,7 @@ MIN_WORDS_FOR_HASH = 50
 
 def find_existing(feed: Feed, url: str, guid: str, text: str = "") -> Article | None:
     """Return the article already stored for this URL, this guid in this feed, or this text from this outlet."""
-    lookups = [{"url": url}]
+    lookups = [{"url": url}] if url else []
     if guid:
         lookups.append({"feed": feed, "guid": guid})
     if len(text.split()) >= MIN_WORDS_FOR_HASH:
@@ -62,9 +62,15 @@ def stored_keys(feed: Feed, urls: list[str], guids: list[str]) -> tuple[set[str]
     return known_urls, known_guids
 
 
-def save_article(feed: Feed, data: ArticleData) -> tuple[Article, bool]:
-    """Store data as an article of feed; return it and whether it is new. Never duplicates."""
-    existing = find_existing(feed, data.url, data.guid, data.text)
+def save_article(feed: Feed, data: ArticleData, checked_url: str = "") -> tuple[Article, bool]:
+    """Store data as an article of feed; return it and whether it is new. Never duplicates.
+
+    checked_url: a URL (with data.guid) the caller just found not stored, to save a look-up.
+    """
+    if checked_url and checked_url == data.url:
+        existing = find_existing(feed, "", "", data.text)
+    else:
+        existing = find_existing(feed, data.url, data.guid, data.text)
     if existing is not None:
         return existing, False
     text = data.text or data.summary

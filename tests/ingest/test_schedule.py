@@ -61,3 +61,17 @@ def test_failures_back_off_exponentially_within_bounds_and_obey_retry_after():
 def test_pushed_feeds_are_polled_at_the_maximum_interval_as_a_safety_net():
     _, interval = next_poll_after_success(NOW, published=every(5), pushed=True)
     assert interval == timedelta(minutes=360)
+
+
+@pytest.mark.django_db
+def test_due_feeds_are_handed_out_alternating_between_hosts(settings):
+    from newsdesk.catalog.subscriptions import subscribe
+    from newsdesk.ingest.schedule import claim_due_feeds
+
+    settings.NEWSDESK = {**settings.NEWSDESK, "JOB_LEASE_SECONDS": 900}
+    urls = [f"https://{host}.example/feed{n}" for host in "abc" for n in range(3)]
+    ids = {subscribe(url)[0].id: url.split("/")[2] for url in urls}
+    claimed = claim_due_feeds()
+    assert sorted(claimed) == sorted(ids)
+    assert [ids[i] for i in claimed[:3]] == ["a.example", "b.example", "c.example"]
+    assert claim_due_feeds() == []  # leased: nobody else gets them
