@@ -37,5 +37,6 @@ class ParsedFeed:
     entries: list[ParsedEntry] = field(default_factory=list)
     language: str = ""
     ttl_minutes: int | None = None
+    skip_hours: list[int] = field(default_factory=list)  # RSS <skipHours>: hours (GMT) not worth a poll
     image: str = ""  # the feed's logo or icon
     format: str = ""  # "rss20", "rss10", "rss091u", "atom10", "atom03", "json11"... ("" if unknown)

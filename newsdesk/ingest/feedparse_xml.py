@@ -43,9 +43,24 @@ def read_xml_feed(content: bytes, url: str, name: str) -> ParsedFeed:
         entries=[_entry(entry, base, atom, inherited) for entry in parsed.entries],
         language=clean_line(channel.get("language")),
         ttl_minutes=int(ttl) if ttl.isdigit() else None,
+        skip_hours=skip_hours(content),
         image=_feed_image(channel, base),
         format=version,
     )
+
+
+_SKIP_HOURS = re.compile(rb"<skipHours\b[^>]*>(.*?)</skipHours>", re.DOTALL | re.IGNORECASE)
+_HOUR = re.compile(rb"<hour>\s*(\d{1,2})\s*</hour>", re.IGNORECASE)
+
+
+def skip_hours(content: bytes) -> list[int]:
+    """The hours (GMT, 0-23) an RSS channel's <skipHours> says are not worth polling in."""
+    # feedparser drops <skipHours>; it is a channel element, so it sits before the first item.
+    head = content[: content.find(b"<item")] if b"<item" in content else content[:65536]
+    block = _SKIP_HOURS.search(head)
+    if not block:
+        return []
+    return sorted({int(h) % 24 for h in _HOUR.findall(block.group(1)) if int(h) <= 24})
 
 
 def _sniff_version(content: bytes) -> str:

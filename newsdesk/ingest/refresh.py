@@ -159,7 +159,7 @@ def record_success(feed: Feed, response: Response, parsed: ParsedFeed | None = N
         previous=previous,
         ttl_minutes=parsed.ttl_minutes if parsed else None,
         headers=response.headers,
-        skip_hours=set(getattr(parsed, "skip_hours", None) or ()),
+        skip_hours=set(parsed.skip_hours) if parsed else set(),
         pushed=hub_is_pushing(feed, now),
     )
     Feed.objects.filter(id=feed.id).update(

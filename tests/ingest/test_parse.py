@@ -264,3 +264,10 @@ def test_any_input_gives_a_feed_with_unique_ids_or_a_parse_error_and_nothing_els
         assert str(error).startswith("parse: ")
     else:
         assert len({entry.id for entry in feed.entries}) == len(feed.entries)
+
+
+def test_rss_skip_hours_are_read_for_the_scheduler():
+    feed = parse_feed(b'<rss version="2.0"><channel><title>T</title><ttl>30</ttl><skipHours><hour>0</hour>'
+                      b'<hour>1</hour><hour>24</hour></skipHours><item><title>x</title><link>https://t.example/x</link>'
+                      b'</item></channel></rss>', "https://t.example/rss")
+    assert feed.skip_hours == [0, 1] and feed.ttl_minutes == 30
