@@ -328,18 +328,24 @@ def start_simulator() -> tuple[subprocess.Popen, list[str]]:
     return process, urls
 
 
-def supervise(children: list[subprocess.Popen]) -> None:
-    """Wait until a child exits or we are told to stop; then stop every child."""
-    stopping = False
+def wait_for_stop(keep_going=lambda: True) -> bool:
+    """Sleep until SIGINT or SIGTERM arrives or keep_going() turns false; return whether a signal came."""
+    signalled = False
 
     def stop(signum, frame):
-        nonlocal stopping
-        stopping = True
+        nonlocal signalled
+        signalled = True
 
     signal.signal(signal.SIGINT, stop)
     signal.signal(signal.SIGTERM, stop)
-    while not stopping and all(child.poll() is None for child in children):
+    while not signalled and keep_going():
         time.sleep(0.5)
+    return signalled
+
+
+def supervise(children: list[subprocess.Popen]) -> None:
+    """Wait until a child exits or we are told to stop; then stop every child."""
+    stopping = wait_for_stop(lambda: all(child.poll() is None for child in children))
     for child in children:
         if child.poll() is None:
             child.terminate()
@@ -370,16 +376,7 @@ def simulate(hosts: int, feeds_per_host: int, articles_per_feed: int, port: int,
         click.echo(url)
     click.echo("", nl=True)
     sys.stdout.flush()
-    stopped = False
-
-    def stop(signum, frame):
-        nonlocal stopped
-        stopped = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    while not stopped:
-        time.sleep(0.5)
+    wait_for_stop()
     simulator.stop()
 
 
