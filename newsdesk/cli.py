@@ -204,6 +204,23 @@ def parse_feed_command(paths: tuple[Path, ...]) -> None:
         click.echo(json.dumps(result, ensure_ascii=False))
 
 
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--url", help="The page's address, for a single file (resolves its relative links).")
+def extract(paths: tuple[Path, ...], url: str | None) -> None:
+    """Extract article text and metadata from HTML files; print one JSON line per file."""
+    from newsdesk.extract import ExtractError, extract_article
+
+    if url and len(paths) > 1:
+        raise click.UsageError("--url goes with a single file")
+    for path in paths:
+        try:
+            result = {"path": str(path), **extract_article(path.read_bytes(), url).as_json()}
+        except (ExtractError, OSError) as error:
+            result = {"path": str(path), "error": str(error) if isinstance(error, ExtractError) else f"extract: cannot read {path} ({error.strerror})"}
+        click.echo(json.dumps(result, ensure_ascii=False))
+
+
 @main.command("import-opml")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_opml_command(path: Path) -> None:

@@ -1,5 +1,6 @@
 """Article extraction: HTML page in, text and metadata out; no Django, no network."""
 
-from newsdesk.extract.core import ExtractError, ExtractedArticle, extract_article
+from newsdesk.extract.core import ExtractError, extract_article
+from newsdesk.extract.types import Embed, ExtractedArticle, Metadata, Related
 
-__all__ = ["ExtractError", "ExtractedArticle", "extract_article"]
+__all__ = ["Embed", "ExtractError", "ExtractedArticle", "Metadata", "Related", "extract_article"]

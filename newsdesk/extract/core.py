@@ -1,35 +1,27 @@
-"""extract_article: the recipe that turns one publisher page into an ExtractedArticle."""
+"""extract_article: the recipe that turns one publisher page into an ExtractedArticle.
+
+decode -> parse -> metadata -> take out embeds -> take out promo cards -> body -> truncation.
+Metadata is read first because body extraction prunes the tree in place.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 import lxml.html
-import trafilatura
-from trafilatura.htmlprocessing import convert_to_html
+from lxml import etree
 
-from newsdesk.extract.dates import to_iso8601
+from newsdesk.extract.body import extract_body
+from newsdesk.extract.embeds import take_embeds
 from newsdesk.extract.encoding import decode_html
-from newsdesk.extract.text import text_from_html
+from newsdesk.extract.metadata import read_metadata
+from newsdesk.extract.paywall import looks_truncated
+from newsdesk.extract.promos import take_promos
+from newsdesk.extract.types import Embed, ExtractedArticle, Metadata, Related
 
 
 class ExtractError(ValueError):
     """The page cannot be read as an article (not HTML, or no text found)."""
-
-
-@dataclass
-class ExtractedArticle:
-    url: str | None
-    title: str
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None
-    language: str | None = None
-    image: str | None = None
-    text: str = ""
-    html: str = ""
-    description: str = ""
-    sitename: str = ""
 
 
 _MARKUP = re.compile(rb"<\s*(html|head|body|p|div|article|title|meta)\b", re.IGNORECASE)
@@ -37,61 +29,47 @@ _MARKUP = re.compile(rb"<\s*(html|head|body|p|div|article|title|meta)\b", re.IGN
 
 def decode_page(content: bytes | str, charset: str | None = None) -> str:
     """Return the page as text, refusing content that is not HTML."""
-    if isinstance(content, str):
-        raw = content.encode("utf-8", "surrogatepass")
-        text = content
-    else:
-        raw = content
-        text = None
+    raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
     head = raw[:65536]
     if not head.strip():
         raise ExtractError("extract: the page is empty")
     if b"\x00" in head or not _MARKUP.search(head):
         raise ExtractError("extract: the content is not an HTML page")
-    if text is None:
-        text = decode_html(raw, charset)
-    return text
+    return content if isinstance(content, str) else decode_html(raw, charset)
+
+
+def parse_page(page: str) -> lxml.html.HtmlElement:
+    """Parse HTML leniently into a tree; raise ExtractError when nothing can be made of it."""
+    try:
+        # lxml refuses str input that declares its own encoding; bytes in UTF-8 always work.
+        tree = lxml.html.document_fromstring(page.encode("utf-8", "replace"),
+                                             parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=False))
+    except (etree.ParserError, ValueError) as error:
+        raise ExtractError(f"extract: the page cannot be parsed as HTML ({error})") from None
+    return tree
 
 
 def extract_article(content: bytes | str, url: str | None = None, charset: str | None = None) -> ExtractedArticle:
     """Extract the article body and metadata of one HTML page (charset: what its server declared)."""
-    page = decode_page(content, charset)
-    document = trafilatura.bare_extraction(
-        page,
-        url=url,
-        with_metadata=True,
-        include_comments=False,
-        include_tables=True,
-        include_formatting=True,
-        include_images=False,
-        include_links=False,
-    )
-    if document is None or document.body is None or not len(document.body):
+    tree = parse_page(decode_page(content, charset))
+    meta: Metadata = read_metadata(tree, url)
+    embeds: list[Embed] = take_embeds(tree, url)
+    related: list[Related] = take_promos(tree, url)
+    body = extract_body(tree, url)
+    if body is None:
         raise ExtractError("extract: no article text found on the page")
-    converted = convert_to_html(document.body)
-    body = converted.find("body")
-    html = "".join(lxml.html.tostring(child, encoding="unicode") for child in (body if body is not None else converted))
-    text = text_from_html(html)
-    if not text:
-        raise ExtractError("extract: no article text found on the page")
-    authors = [a.strip() for a in re.split(r";|\band\b", document.author or "") if a.strip()]
     return ExtractedArticle(
-        url=document.url or url,
-        title=(document.title or "").strip(),
-        authors=authors,
-        published=to_iso8601(document.date),
-        language=document.language or _page_language(page),
-        image=document.image,
-        text=text,
-        html=html,
-        description=(document.description or "").strip(),
-        sitename=(document.sitename or "").strip(),
+        url=meta.canonical or url,
+        title=meta.title,
+        authors=meta.authors,
+        published=meta.published,
+        language=meta.language,
+        image=meta.image,
+        text=body.text,
+        html=body.html,
+        description=meta.description,
+        sitename=meta.sitename,
+        related=related,
+        embeds=embeds,
+        truncated=looks_truncated(tree, body.text),
     )
-
-
-_LANG = re.compile(r"<html[^>]*?\blang\s*=\s*[\"']?([A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})?)", re.IGNORECASE)
-
-
-def _page_language(page: str) -> str | None:
-    match = _LANG.search(page[:20000])
-    return match.group(1).lower() if match else None
