@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
 import httpx
@@ -133,6 +133,9 @@ def read_entry(client: httpx.Client, entry: ParsedEntry, limits: Limits) -> Arti
     data.html = extracted.html
     data.image = data.image or extracted.image or ""
     data.language = extracted.language or ""
+    data.truncated = extracted.truncated
+    data.related = [asdict(card) for card in extracted.related]
+    data.embeds = [asdict(embed) for embed in extracted.embeds]
     return data
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -29,6 +29,9 @@ class ArticleData:
     image: str = ""
     language: str = ""
     extraction_error: str = ""
+    truncated: bool = False
+    related: list[dict] = field(default_factory=list)
+    embeds: list[dict] = field(default_factory=list)
 
 
 def content_hash(text: str) -> str:
@@ -91,6 +94,9 @@ def save_article(feed: Feed, data: ArticleData, checked_url: str = "") -> tuple[
         word_count=len(text.split()),
         content_hash=content_hash(text) if text else "",
         extraction_error=data.extraction_error,
+        truncated=data.truncated,
+        related=[clean_card(card) for card in data.related],
+        embeds=[clean_card(embed) for embed in data.embeds],
     )
     try:
         with transaction.atomic():
@@ -99,6 +105,17 @@ def save_article(feed: Feed, data: ArticleData, checked_url: str = "") -> tuple[
         # Another worker stored the same URL between our look-up and our insert.
         return Article.objects.get(url=data.url), False
     return article, True
+
+
+def clean_card(card: dict) -> dict:
+    """A related-story card or an embed with every text field stripped of markup, URLs checked."""
+    cleaned = {}
+    for key, value in card.items():
+        if isinstance(value, str):
+            value = value if key != "url" or value.startswith(("http://", "https://")) else ""
+            value = value if key == "url" else clean_text(value)
+        cleaned[key] = value
+    return cleaned
 
 
 def parse_published(value: str | None) -> datetime | None:

@@ -134,6 +134,9 @@ class Article(models.Model):
     word_count = models.PositiveIntegerField(default=0)
     content_hash = models.CharField(max_length=64, blank=True, db_index=True)
     extraction_error = models.TextField(blank=True)
+    truncated = models.BooleanField(default=False, help_text="Paywalled or cut short: the rest is on the publisher's page")
+    related = models.JSONField(default=list, blank=True, help_text="Promo cards found inside the article body")
+    embeds = models.JSONField(default=list, blank=True, help_text="Social posts and videos embedded in the article")
 
     class Meta:
         indexes = [models.Index(fields=["story", "published"], name="article_story_time")]

@@ -35,8 +35,20 @@ def story_page(request: HttpRequest, story_id: int) -> HttpResponse:
         "body": mark_safe(lead.html) if lead.html else None,  # sanitized (nh3) before it was stored
         "paragraphs": [p for p in lead.text.split("\n\n") if p.strip()],
         "coverage": [a for a in articles if a.id != lead.id],
-        "truncated": bool(lead.extraction_error),
+        "truncated": bool(lead.extraction_error) or lead.truncated,
+        "embeds": story_embeds([lead, *(a for a in articles if a.id != lead.id)]),
     })
+
+
+def story_embeds(articles: list[Article], limit: int = 20) -> list[dict]:
+    """The posts embedded in a story's articles, lead article first, each post once."""
+    posts, seen = [], set()
+    for article in articles:
+        for embed in article.embeds:
+            if embed.get("url") and embed["url"] not in seen:
+                seen.add(embed["url"])
+                posts.append(embed)
+    return posts[:limit]
 
 
 def static_file(request: HttpRequest, name: str) -> FileResponse:
