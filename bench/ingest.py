@@ -101,7 +101,8 @@ class Database:
         import psycopg
 
         with psycopg.connect(self.url.replace("postgres://", "postgresql://"), autocommit=True) as connection:
-            return connection.execute(sql).fetchall()
+            cursor = connection.execute(sql)
+            return cursor.fetchall() if cursor.description else []
 
     def count(self, table: str) -> int:
         return self.query(f"SELECT count(*) FROM {table}")[0][0]
