@@ -64,7 +64,7 @@ def test_request_starts_to_one_host_keep_the_minimum_interval(simulator, kind):
     # late and shorten the gap after it, but never the typical gap nor the whole span.
     assert len(starts) == 6
     assert sorted(gaps)[len(gaps) // 2] >= 0.19
-    assert starts[-1] - starts[0] >= 5 * 0.2 * 0.95
+    assert starts[-1] - starts[0] >= 5 * 0.2 * 0.8  # unpaced, the six would arrive within a few ms
 
 
 WORKER = """
