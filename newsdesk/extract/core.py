@@ -24,12 +24,19 @@ class ExtractError(ValueError):
     """The page cannot be read as an article (not HTML, or no text found)."""
 
 
+# Real article pages stay well under this; past it a page is broken or hostile, and parsing it
+# whole would take minutes. The article sits near the top, so the rest is dropped unread.
+MAX_PAGE_BYTES = 4 * 1024 * 1024
+
 _MARKUP = re.compile(rb"<\s*(html|head|body|p|div|article|title|meta)\b", re.IGNORECASE)
 
 
 def decode_page(content: bytes | str, charset: str | None = None) -> str:
     """Return the page as text, refusing content that is not HTML."""
     raw = content.encode("utf-8", "surrogatepass") if isinstance(content, str) else content
+    if len(raw) > MAX_PAGE_BYTES:
+        # Cut before a "<": never inside a tag or a multi-byte character.
+        raw = content = raw[:MAX_PAGE_BYTES].rpartition(b"<")[0] or raw[:MAX_PAGE_BYTES]
     head = raw[:65536]
     if not head.strip():
         raise ExtractError("extract: the page is empty")

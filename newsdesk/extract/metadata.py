@@ -2,27 +2,198 @@
 
 from __future__ import annotations
 
+import html
 import re
+from datetime import datetime
+from urllib.parse import urljoin, urlsplit
 
+from dateutil import parser as date_parser
+from htmldate import find_date
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_metadata
 
+from newsdesk.extract.byline import clean_name, find_byline, split_names, unique
 from newsdesk.extract.dates import to_iso8601
+from newsdesk.extract.headline import choose_headline, clean, compact, shared_suffix
+from newsdesk.extract.jsonld import read_jsonld
 from newsdesk.extract.types import Metadata
+
+# Meta names and properties, most trusted first.
+PUBLISHED_KEYS = (
+    "article:published_time", "og:article:published_time", "article:published", "datepublished",
+    "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
+    "dc.date.created", "dcterms.created", "publish-date", "publish_date", "pubdate", "publishdate",
+    "date", "article.published", "originalpublicationdate", "og:published_time", "cxenseparse:recs:publishtime",
+)
+MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
+               "byl", "citation_author", "cxenseparse:author", "og:article:author", "book:author")
+TITLE_KEYS = ("og:title", "twitter:title", "parsely-title", "dc.title", "sailthru.title", "citation_title")
+SITE_KEYS = ("og:site_name", "application-name", "apple-mobile-web-app-title", "twitter:site", "publisher")
+IMAGE_KEYS = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image", "twitter:image:src")
+DESCRIPTION_KEYS = ("og:description", "description", "twitter:description", "dc.description")
+_DATE_IN_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
+_SKIP_DATES = re.compile(r"comment|related|recommend|sidebar|widget|footer|popular|trending|reply", re.I)
+_EARLIEST_YEAR = 1990
+
+
+def read_meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
+    """Return the page's <meta> values by lowercased name, property or itemprop, in page order."""
+    tags: dict[str, list[str]] = {}
+    for element in tree.iter("meta"):
+        content = element.get("content")
+        if content is None or not content.strip():
+            continue
+        for attribute in ("property", "name", "itemprop", "http-equiv"):
+            key = element.get(attribute)
+            if key:
+                # Some publishers escape their meta values twice ("&amp;#8217;").
+                tags.setdefault(key.strip().lower(), []).append(html.unescape(content.strip()))
+    return tags
+
+
+def first(tags: dict[str, list[str]], keys: tuple[str, ...]) -> str | None:
+    """Return the first value found under keys, in the order of keys."""
+    for key in keys:
+        if tags.get(key):
+            return tags[key][0]
+    return None
+
+
+def parse_date(value: str | None) -> str | None:
+    """Return value as ISO 8601, keeping its offset, or None when it is not a plausible date."""
+    if not value or not isinstance(value, str):
+        return None
+    value = value.strip()
+    parsed = to_iso8601(value)
+    if parsed is None:
+        found = _DATE_IN_TEXT.search(value)
+        parsed = to_iso8601(found.group(0)) if found else None
+    if parsed is None and re.search(r"[a-zA-Z]{3}|\d[/.]\d", value) and len(value) < 60:
+        try:
+            when = date_parser.parse(value, fuzzy=True, default=datetime(1, 1, 1))
+            parsed = when.isoformat() if when.year > 1 else None
+        except (ValueError, OverflowError, TypeError):
+            parsed = None
+    if parsed is None:
+        return None
+    year = int(parsed[:4])
+    return parsed if _EARLIEST_YEAR <= year <= datetime.now().year + 1 else None
+
+
+def find_time_element(tree: HtmlElement) -> str | None:
+    """Return the publication time a <time> or itemprop element of the article shows."""
+    body = tree.find("body")
+    if body is None:
+        return None
+    for element in body.iterfind(".//*[@itemprop='datePublished']"):
+        value = parse_date(element.get("datetime") or element.get("content") or element.text_content())
+        if value:
+            return value
+    candidates = []
+    for element in body.iter("time"):
+        value = parse_date(element.get("datetime") or element.text_content())
+        if not value or _skipped(element):
+            continue
+        hints = f"{element.get('class') or ''} {element.getparent().get('class') or ''}".lower()
+        if "publish" in hints or "pubdate" in hints or element.get("pubdate") is not None:
+            return value
+        if "modif" not in hints and "updat" not in hints:
+            candidates.append(value)
+    return candidates[0] if candidates else None
+
+
+def guess_date(tree: HtmlElement, url: str | None) -> str | None:
+    """Ask htmldate, the slow last resort, for the date the page shows (a day, no time)."""
+    try:
+        found = find_date(tree, url=url, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
+    except (ValueError, TypeError):
+        return None
+    return parse_date(found)
+
+
+def _skipped(element: HtmlElement) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor.tag in {"body", "html"}:
+            break
+        hints = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if ancestor.tag in {"footer", "aside"} or (hints.strip() and _SKIP_DATES.search(hints)):
+            return True
+    return False
+
+
+def find_authors(tree: HtmlElement, jsonld_names: list[str], tags: dict[str, list[str]], site_names: list[str],
+                 organisations: bool = False) -> list[str]:
+    """Return the authors: schema.org names, else author meta tags, else the visible byline.
+
+    An organisation or the site itself as author gives way to a person named in the byline.
+    """
+    site_keys = {compact(name) for name in site_names}
+    names = unique([clean_name(name) for name in jsonld_names])
+    names = [name for name in names if name]
+    if not names:
+        for key in AUTHOR_KEYS:
+            for value in tags.get(key, []):
+                names.extend(split_names(value))
+            if names:
+                break
+    if not names or organisations or all(compact(name) in site_keys for name in names):
+        visible = find_byline(tree)
+        if visible:
+            names = visible
+    return unique(names)
+
+
+def find_language(tree: HtmlElement, tags: dict[str, list[str]]) -> str | None:
+    """Return the page's language tag, lowercased ('en', 'pt-br')."""
+    value = tree.get("lang") or tree.get("xml:lang") or first(tags, ("content-language", "og:locale", "language", "dc.language"))
+    if not value:
+        return None
+    value = value.split(",")[0].strip().replace("_", "-").lower()
+    return value if re.fullmatch(r"[a-z]{2,3}(?:-[a-z0-9]{2,8})*", value) else None
+
+
+def absolute(url: str | None, base: str | None) -> str | None:
+    """Return url made absolute against base; None when it is empty or not web-like."""
+    if not url or not url.strip():
+        return None
+    url = url.strip()
+    joined = urljoin(base, url) if base else url
+    return joined if urlsplit(joined).scheme in {"http", "https"} else (joined if not base else None)
 
 
 def read_metadata(tree: HtmlElement, url: str | None) -> Metadata:
     """Read what the page says about itself."""
-    found = extract_metadata(tree, default_url=url)
-    authors = [a.strip() for a in re.split(r";|\band\b", found.author or "") if a.strip()]
-    language = tree.get("lang") or None
+    tags = read_meta_tags(tree)
+    jsonld = read_jsonld(tree)
+    head_title = clean(html.unescape(tree.findtext(".//title") or ""))
+
+    site_names = [name for name in [first(tags, SITE_KEYS), *jsonld.site_names()] if name]
+    og_title = first(tags, TITLE_KEYS) or ""
+    suffix = shared_suffix(head_title, og_title) if head_title and og_title and head_title != og_title else ""
+    if suffix:
+        site_names.append(suffix)
+    meta_titles = [title for title in (jsonld.text("headline"), og_title, jsonld.text("name"), head_title) if title]
+    title = choose_headline(tree, meta_titles, site_names, url)
+
+    published = (parse_date(jsonld.text("datePublished")) or parse_date(first(tags, PUBLISHED_KEYS))
+                 or find_time_element(tree) or parse_date(jsonld.text("dateCreated"))
+                 or parse_date(jsonld.text("dateModified")) or parse_date(first(tags, MODIFIED_KEYS))
+                 or guess_date(tree, url))
+
+    canonical_link = next((link.get("href") for link in tree.iter("link")
+                           if "canonical" in (link.get("rel") or "").lower().split() and link.get("href")), None)
+    canonical = absolute(canonical_link, url) or absolute(first(tags, ("og:url",)), url)
+    image = absolute(first(tags, IMAGE_KEYS[:3]) or jsonld.image() or first(tags, IMAGE_KEYS[3:]), canonical or url)
+    sitename = site_names[0] if site_names else ""
+    if sitename.startswith("@"):
+        sitename = sitename[1:]
     return Metadata(
-        title=(found.title or "").strip(),
-        authors=authors,
-        published=to_iso8601(found.date),
-        language=language.lower() if language else None,
-        image=found.image,
-        canonical=found.url,
-        sitename=(found.sitename or "").strip(),
-        description=(found.description or "").strip(),
+        title=title,
+        authors=find_authors(tree, jsonld.author_names(), tags, site_names, jsonld.authors_are_organisations()),
+        published=published,
+        language=find_language(tree, tags),
+        image=image,
+        canonical=canonical,
+        sitename=sitename,
+        description=clean(first(tags, DESCRIPTION_KEYS) or jsonld.text("description") or ""),
     )

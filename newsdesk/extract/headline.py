@@ -1,0 +1,177 @@
+"""The headline: what the page shows as its title, without the site's name."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from lxml.html import HtmlElement
+
+# Separators publishers put between a headline and their name, spaced on both sides.
+_SEPARATED = re.compile(r"\s+[|\-–—•·»:/~]+\s+|\s*\|\s*|\s+::\s+")
+_WORDS = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
+_CHROME = {"header", "nav", "footer", "aside", "form", "menu"}
+_CHROME_HINTS = re.compile(r"\b(logo|brand|site-?title|site-?name|masthead|navbar|menu|modal|popup|newsletter|sidebar|widget|footer|cookie)\b", re.I)
+_HEADLINE_HINTS = re.compile(r"(headline|entry-title|post-title|article-title|article__title|story-title|page-title|title)", re.I)
+_MAX_WORDS = 40
+
+
+def words_of(text: str | None) -> list[str]:
+    """Return the lowercased word tokens of text."""
+    return _WORDS.findall((text or "").lower())
+
+
+def compact(text: str | None) -> str:
+    """Return text lowercased with everything but letters and digits removed."""
+    return "".join(words_of(text)).replace("_", "")
+
+
+def host_names(url: str | None) -> list[str]:
+    """Return the compact names a host suggests: 'www.motleyfool.co.uk' gives ['motleyfool']."""
+    host = urlsplit(url or "").hostname or ""
+    labels = [label for label in host.split(".") if label not in {"www", "m", "amp", "blog", "news"}]
+    # Drop the public suffix (one label, or two for co.uk-like domains).
+    if len(labels) >= 3 and len(labels[-1]) == 2 and labels[-2] in {"co", "com", "org", "net", "ac", "gov", "edu"}:
+        labels = labels[:-2]
+    elif len(labels) >= 2:
+        labels = labels[:-1]
+    return [compact(label) for label in labels if compact(label)]
+
+
+def is_site_name(part: str, site_names: list[str], hosts: list[str]) -> bool:
+    """Say whether part of a title is the site's name rather than headline words."""
+    key = compact(part)
+    if not key:
+        return True
+    for name in site_names:
+        other = compact(name)
+        if other and (key == other or (len(key) >= 4 and (key in other or other in key))):
+            return True
+    for host in hosts:
+        if len(host) >= 3 and (key == host or (len(key) >= 4 and (host in key or key in host))):
+            return True
+        # Initials of the site ("Massachusetts Institute of Technology" on mit.edu).
+        if len(key) >= 2 and "".join(w[0] for w in words_of(part)) == host and len(words_of(part)) >= 2:
+            return True
+    return False
+
+
+def strip_site_name(title: str, site_names: list[str], hosts: list[str]) -> str:
+    """Remove the site's name from either end of title ("Headline | Site", "Site: Headline")."""
+    title = clean(title)
+    for _ in range(3):
+        parts = _SEPARATED.split(title)
+        if len(parts) < 2:
+            break
+        matches = list(_SEPARATED.finditer(title))
+        if is_site_name(parts[-1], site_names, hosts):
+            title = title[: matches[-1].start()].strip()
+        elif is_site_name(parts[0], site_names, hosts):
+            title = title[matches[0].end():].strip()
+        else:
+            break
+    return title
+
+
+def shared_suffix(first: str, second: str) -> str:
+    """Return the separated tail two titles share ("A | Site" and "B | Site" give "Site")."""
+    tail_a = _SEPARATED.split(first)
+    tail_b = _SEPARATED.split(second)
+    if len(tail_a) > 1 and len(tail_b) > 1 and compact(tail_a[-1]) == compact(tail_b[-1]):
+        return tail_a[-1]
+    return ""
+
+
+_TAGLINE = re.compile(r"\s+\|\s+")
+
+
+def drop_tagline(headline: str) -> str:
+    """Cut what follows a ' | ' in a visible headline: a tagline or section, never part of the sentence."""
+    parts = _TAGLINE.split(headline)
+    return parts[0] if len(parts) > 1 and len(words_of(parts[0])) >= 3 else headline
+
+
+def clean(text: str | None) -> str:
+    """Collapse whitespace and trim."""
+    return _SPACES.sub(" ", text or "").strip()
+
+
+def _in_chrome(element: HtmlElement) -> bool:
+    for ancestor in element.iterancestors():
+        if ancestor.tag in _CHROME:
+            return True
+        if ancestor.tag in {"article", "main", "body"}:
+            return False
+        hints = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}"
+        if hints.strip() and _CHROME_HINTS.search(hints):
+            return True
+    return False
+
+
+def _similarity(a: str, b: str) -> float:
+    """Share of the words of the shorter of a and b found in the other."""
+    words_a, words_b = set(words_of(a)), set(words_of(b))
+    if not words_a or not words_b:
+        return 0.0
+    return len(words_a & words_b) / min(len(words_a), len(words_b))
+
+
+def heading_text(element: HtmlElement) -> str:
+    """Return the text of a heading, with a space where a line break or a new block starts a word."""
+    pieces: list[str] = []
+
+    def add(text: str | None, boundary: bool) -> None:
+        if not text:
+            return
+        # "WEEKEND<br>CODING", "Alternatives<span>Top picks</span>": words that only markup separates.
+        if boundary and pieces and pieces[-1][-1:].isalnum() and (text[:1].isupper() or text[:1].isdigit()):
+            pieces.append(" ")
+        pieces.append(text)
+
+    def walk(node: HtmlElement) -> None:
+        add(node.text, True)
+        for child in node:
+            if isinstance(child.tag, str) and child.tag not in {"script", "style", "noscript"}:
+                if child.tag == "br":
+                    pieces.append(" ")
+                else:
+                    walk(child)
+            add(child.tail, True)
+
+    walk(element)
+    return clean("".join(pieces))
+
+
+def find_headings(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """Return the page's h1 elements that could be the headline, with their text, in page order."""
+    found = []
+    for element in tree.iter("h1"):
+        text = heading_text(element)
+        if not text or len(words_of(text)) > _MAX_WORDS:
+            continue
+        found.append((element, text))
+    return found
+
+
+def choose_headline(tree: HtmlElement, meta_titles: list[str], site_names: list[str], url: str | None) -> str:
+    """Return the headline: the visible h1 that agrees with the page's own titles, else its cleanest title."""
+    hosts = host_names(url)
+    titles = [strip_site_name(title, site_names, hosts) for title in meta_titles if clean(title)]
+    headings = find_headings(tree)
+    candidates = []
+    for position, (element, text) in enumerate(headings):
+        if is_site_name(text, site_names, hosts) and len(words_of(text)) <= 4:
+            continue  # the logo set in an h1
+        agreement = max((_similarity(text, title) for title in titles), default=0.0)
+        hints = f"{element.get('class') or ''} {element.get('id') or ''} {element.get('itemprop') or ''}"
+        score = agreement * 2
+        score += 0.5 if _HEADLINE_HINTS.search(hints) else 0.0
+        score -= 1.0 if _in_chrome(element) else 0.0
+        score -= 0.1 * position
+        candidates.append((score, text))
+    if candidates:
+        score, text = max(candidates, key=lambda pair: pair[0])
+        if score > -0.5 or not titles:
+            return drop_tagline(strip_site_name(text, site_names, hosts))
+    return titles[0] if titles else ""

@@ -1,0 +1,77 @@
+"""Body extraction: the article's paragraphs, without the page furniture around them."""
+
+from newsdesk.extract import extract_article
+from newsdesk.extract.boilerplate import is_furniture_line
+from newsdesk.extract.text import text_from_html
+
+PROSE = [
+    "The city council voted on Tuesday to expand the bicycle lane network across the northern districts, "
+    "a decision that followed two years of public consultations and several heated meetings.",
+    "Supporters said the plan would cut commuting times and make the streets safer for children walking "
+    "to school, while opponents worried about the loss of parking spaces for small shops.",
+    "Construction is expected to begin in the spring and to last about eighteen months, according to the "
+    "transport department, which has already set aside funding in next year's budget.",
+    "The mayor said she would hold a further public meeting in January to explain the timetable and to "
+    "hear from residents whose streets will be closed while the work goes on.",
+]
+
+PAGE = f"""<!DOCTYPE html><html lang="en"><head><title>Council expands bike lanes</title></head><body>
+<header class="site-header"><nav class="main-nav"><a href="/">Home</a> <a href="/news">News</a>
+<a href="/sport">Sport</a></nav></header>
+<div class="cookie-banner">We use cookies to improve your experience. <button>Accept</button></div>
+<main><article>
+<h1>Council expands bike lanes</h1>
+<div class="share-bar"><a href="https://facebook.com/share">Share on Facebook</a><a href="https://x.com/share">Post on X</a></div>
+<div class="article-body" itemprop="articleBody">
+<p>{PROSE[0]}</p>
+<p>{PROSE[1]}</p>
+<h2>What happens next</h2>
+<p>{PROSE[2]}</p>
+<div class="newsletter-signup"><p>Sign up for our morning newsletter and never miss a story.</p>
+<form><input type="email"><button>Subscribe</button></form></div>
+<ul><li>Northern districts first</li><li>City centre in 2026</li></ul>
+<blockquote><p>We have waited for this for a long time, said one cyclist.</p></blockquote>
+<p>{PROSE[3]}</p>
+<p>Advertisement</p>
+</div>
+<div class="author-bio"><p>Jane Doe covers transport and city hall for the Gazette since 2012.</p></div>
+<div class="related-articles"><h3>Related</h3><ul><li><a href="/a">Bus fares rise again</a></li>
+<li><a href="/b">Tram line delayed</a></li></ul></div>
+</article></main>
+<footer class="site-footer"><p>Copyright 2025 The Gazette. All rights reserved.</p></footer>
+</body></html>"""
+
+
+def test_article_paragraphs_come_out_separated_by_blank_lines():
+    text = extract_article(PAGE, "https://gazette.example/news/bike-lanes").text
+    for paragraph in PROSE:
+        assert paragraph in text
+    assert f"{PROSE[0]}\n\n{PROSE[1]}" in text
+
+
+def test_headings_lists_and_quotes_are_kept():
+    text = extract_article(PAGE, "https://gazette.example/news/bike-lanes").text
+    assert "What happens next" in text
+    assert "- Northern districts first" in text
+    assert "> We have waited for this" in text
+
+
+def test_navigation_share_bars_signups_and_banners_are_left_out():
+    text = extract_article(PAGE, "https://gazette.example/news/bike-lanes").text
+    for furniture in ("Share on Facebook", "newsletter", "cookies", "Advertisement", "Bus fares rise again",
+                      "All rights reserved", "Sport"):
+        assert furniture not in text
+
+
+def test_short_furniture_lines_are_recognised_and_prose_is_not():
+    for line in ("Advertisement", "Share this article", "Sign up for our newsletter", "Photo: Getty Images",
+                 "Related: Bus fares rise again", "5 min read", "Tags: transport, city hall"):
+        assert is_furniture_line(line), line
+    for line in PROSE + ["The newsletter industry has grown fast in the last five years, analysts say, "
+                         "as writers leave newspapers to start their own publications online."]:
+        assert not is_furniture_line(line), line
+
+
+def test_text_keeps_words_that_follow_inline_markup_and_comments():
+    html = "<p>The <b>quick</b><!-- note --> brown <a href='#'>fox</a> jumps.</p><div>Loose text<p>inner</p>tail</div>"
+    assert text_from_html(html) == "The quick brown fox jumps.\n\nLoose text\n\ninner\n\ntail"

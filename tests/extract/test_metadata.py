@@ -1,0 +1,161 @@
+"""read_metadata on small hand-written pages, one rule each."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from newsdesk.extract.byline import clean_name, split_names
+from newsdesk.extract.headline import strip_site_name
+from newsdesk.extract.metadata import parse_date, read_metadata
+
+URL = "https://www.dailybugle.com/news/2026/11/24/storm-hits-the-coast"
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(f'<html lang="{lang}"><head>{head}</head><body>{body}</body></html>')
+
+
+def test_jsonld_graph_gives_headline_author_and_date_through_id_references():
+    tree = page(head="""<script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+        {"@type": "WebSite", "@id": "https://www.dailybugle.com/#site", "name": "Daily Bugle"},
+        {"@type": "Person", "@id": "https://www.dailybugle.com/#ana", "name": "Ana Ruiz"},
+        {"@type": ["NewsArticle"], "headline": "Storm hits the coast", "author": {"@id": "https://www.dailybugle.com/#ana"},
+         "datePublished": "2026-11-24T09:30:00+01:00", "dateModified": "2026-11-25T10:00:00+01:00"}]}</script>""")
+    meta = read_metadata(tree, URL)
+    assert meta.title == "Storm hits the coast"
+    assert meta.authors == ["Ana Ruiz"]
+    assert meta.published == "2026-11-24T09:30:00+01:00"
+    assert meta.sitename == "Daily Bugle"
+
+
+def test_jsonld_author_list_of_objects_and_strings_keeps_each_name():
+    tree = page(head="""<script type="application/ld+json">[{"@type": "BlogPosting", "headline": "Two voices",
+        "author": [{"@type": "Person", "name": "Ana Ruiz"}, "Ben Okafor", {"@type": "Person", "name": "Ana Ruiz"}]}]</script>""")
+    assert read_metadata(tree, URL).authors == ["Ana Ruiz", "Ben Okafor"]
+
+
+def test_broken_jsonld_with_a_trailing_comma_is_still_read():
+    tree = page(head="""<script type="application/ld+json">{"@type": "ReportageNews", "headline": "Floods",
+        "datePublished": "2026-01-02",}</script>""")
+    assert read_metadata(tree, URL).published == "2026-01-02"
+
+
+def test_organisation_author_gives_way_to_the_person_in_the_byline():
+    tree = page(head="""<script type="application/ld+json">{"@type": "Article", "headline": "Floods",
+        "author": {"@type": "Organization", "name": "Bugle Media Group"}}</script>""",
+                body='<article><h1>Floods</h1><p class="byline">By <a href="/authors/ana-ruiz">Ana Ruiz</a></p></article>')
+    assert read_metadata(tree, URL).authors == ["Ana Ruiz"]
+
+
+def test_title_suffix_with_the_site_name_is_stripped():
+    tree = page(head='<title>Storm hits the coast | Daily Bugle</title><meta property="og:site_name" content="Daily Bugle">')
+    assert read_metadata(tree, URL).title == "Storm hits the coast"
+
+
+def test_title_prefix_and_host_name_are_stripped_without_a_site_name_tag():
+    assert strip_site_name("Dailybugle.com - Storm hits the coast", [], ["dailybugle"]) == "Storm hits the coast"
+    assert strip_site_name("Storm hits the coast – DailyBugle", [], ["dailybugle"]) == "Storm hits the coast"
+
+
+def test_suffix_shared_by_title_and_og_title_is_taken_as_the_site_name():
+    tree = page(head='<title>Storm hits the coast :: The Evening Paper</title>'
+                     '<meta property="og:title" content="Storm warning for the coast :: The Evening Paper">')
+    assert read_metadata(tree, URL).title == "Storm warning for the coast"
+
+
+def test_a_colon_inside_the_headline_is_kept():
+    tree = page(head='<title>Storm: what we know so far | Daily Bugle</title>')
+    assert read_metadata(tree, URL).title == "Storm: what we know so far"
+
+
+def test_visible_h1_is_the_headline_and_the_logo_h1_is_not():
+    tree = page(head='<title>Coast storm live updates - Daily Bugle</title><meta property="og:site_name" content="Daily Bugle">',
+                body='<header><h1 class="logo"><a href="/">Daily Bugle</a></h1></header>'
+                     '<article><h1 class="entry-title">Storm hits the coast, live updates</h1><p>Text.</p></article>')
+    assert read_metadata(tree, URL).title == "Storm hits the coast, live updates"
+
+
+def test_timezone_offset_of_the_publication_time_is_kept():
+    tree = page(head='<meta property="article:published_time" content="2026-11-24T09:30:00-05:00">')
+    assert read_metadata(tree, URL).published == "2026-11-24T09:30:00-05:00"
+
+
+def test_date_published_wins_over_date_modified():
+    tree = page(head='<meta property="article:modified_time" content="2026-11-25T08:00:00Z">'
+                     '<meta property="article:published_time" content="2026-11-20T08:00:00Z">')
+    assert read_metadata(tree, URL).published == "2026-11-20T08:00:00+00:00"
+
+
+def test_time_element_of_the_article_is_read_and_comment_times_are_not():
+    tree = page(body='<article><h1>Storm</h1><time datetime="2026-11-24T09:30:00+01:00">24 Nov</time><p>Text.</p></article>'
+                     '<section class="comments"><time datetime="2026-11-26T10:00:00+01:00">26 Nov</time></section>')
+    assert read_metadata(tree, URL).published == "2026-11-24T09:30:00+01:00"
+    only_comments = page(body='<article><h1>Storm</h1><p>Text.</p></article>'
+                              '<div class="comment-list"><time datetime="2026-11-26T10:00:00+01:00">26 Nov</time></div>')
+    assert not (read_metadata(only_comments, URL).published or "").startswith("2026-11-26")
+
+
+def test_dates_written_out_in_words_are_read():
+    assert parse_date("November 24, 2026") == "2026-11-24T00:00:00"
+    assert parse_date("Tue, 24 Nov 2026 09:30:00 +0100") == "2026-11-24T09:30:00+01:00"
+    assert parse_date("no date here") is None
+
+
+def test_meta_author_with_two_names_is_split():
+    tree = page(head='<meta name="author" content="Ana Ruiz and Ben Okafor">')
+    assert read_metadata(tree, URL).authors == ["Ana Ruiz", "Ben Okafor"]
+
+
+def test_author_meta_holding_a_profile_url_is_ignored_for_the_byline():
+    tree = page(head='<meta property="article:author" content="https://www.facebook.com/dailybugle">',
+                body='<article><h1>Storm</h1><div class="author-name">Ana Ruiz</div></article>')
+    assert read_metadata(tree, URL).authors == ["Ana Ruiz"]
+
+
+def test_visible_byline_loses_by_its_date_and_its_role():
+    assert split_names("By Ana Ruiz | November 24, 2026") == ["Ana Ruiz"]
+    assert split_names("Written by Ana Ruiz and Ben Okafor") == ["Ana Ruiz", "Ben Okafor"]
+    assert split_names("By Ana Ruiz - Staff Writer") == ["Ana Ruiz"]
+    assert clean_name("Ana Ruiz, Updated Nov 24, 2026") == "Ana Ruiz"
+    assert split_names("Ana Ruiz @anaruiz") == ["Ana Ruiz"]
+
+
+def test_credentials_after_a_comma_stay_with_the_name():
+    assert split_names("Jane Roe, MD, FACP") == ["Jane Roe, MD, FACP"]
+    assert split_names("Ana Ruiz, Ben Okafor, and Chen Li") == ["Ana Ruiz", "Ben Okafor", "Chen Li"]
+
+
+def test_byline_with_names_in_separate_links():
+    tree = page(body='<article><h1>Storm</h1><div class="byline"><span>By</span> <a href="/author/ana">Ana Ruiz</a>'
+                     ' and <a href="/author/ben">Ben Okafor</a><span>Nov 24, 2026</span></div></article>')
+    assert read_metadata(tree, URL).authors == ["Ana Ruiz", "Ben Okafor"]
+
+
+def test_microdata_author_name():
+    tree = page(body='<article itemscope itemtype="https://schema.org/NewsArticle"><h1 itemprop="headline">Storm</h1>'
+                     '<span itemprop="author" itemscope><span itemprop="name">Ana Ruiz</span></span></article>')
+    assert read_metadata(tree, URL).authors == ["Ana Ruiz"]
+
+
+def test_relative_canonical_and_image_become_absolute():
+    tree = page(head='<link rel="canonical" href="/news/storm"><meta property="og:image" content="/img/storm.jpg">')
+    meta = read_metadata(tree, URL)
+    assert meta.canonical == "https://www.dailybugle.com/news/storm"
+    assert meta.image == "https://www.dailybugle.com/img/storm.jpg"
+
+
+def test_image_from_jsonld_object_when_no_og_image():
+    tree = page(head="""<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Storm",
+        "image": [{"@type": "ImageObject", "url": "https://cdn.dailybugle.com/storm.jpg"}]}</script>""")
+    assert read_metadata(tree, URL).image == "https://cdn.dailybugle.com/storm.jpg"
+
+
+def test_language_from_html_lang_or_og_locale():
+    assert read_metadata(page(lang="pt-BR"), URL).language == "pt-br"
+    no_lang = lxml.html.document_fromstring('<html><head><meta property="og:locale" content="fr_FR"></head><body></body></html>')
+    assert read_metadata(no_lang, URL).language == "fr-fr"
+
+
+def test_entities_escaped_twice_in_meta_are_decoded():
+    tree = page(head='<meta property="og:title" content="Ana&amp;#8217;s storm diary">')
+    assert read_metadata(tree, URL).title == "Ana\u2019s storm diary"
