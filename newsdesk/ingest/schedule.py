@@ -130,6 +130,3 @@ def interleave(groups: list[list[int]]) -> list[int]:
 def refresh_soon(feed_ids: list[int]) -> int:
     """Make feeds due now (the admin's "Refresh now")."""
     return Feed.objects.filter(id__in=feed_ids).update(next_fetch=timezone.now() - timedelta(seconds=1))
-
-
-__all__ = ["claim_due_feeds", "next_poll_after_failure", "next_poll_after_success", "refresh_soon"]
