@@ -16,6 +16,9 @@ class Source(models.Model):
     icon = models.URLField(max_length=2048, blank=True)
     language = models.CharField(max_length=20, blank=True)
     country = models.CharField(max_length=2, blank=True, help_text="ISO 3166 alpha-2 code")
+    excerpt_words = models.PositiveIntegerField(
+        default=0, help_text="Show readers only the first N words of this outlet's articles (0: the whole text)"
+    )
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -100,13 +103,20 @@ class Story(models.Model):
     last_updated = models.DateTimeField(default=timezone.now)
     article_count = models.PositiveIntegerField(default=0)
     source_count = models.PositiveIntegerField(default=0)
+    comment_count = models.PositiveIntegerField(default=0)
     score = models.FloatField(default=0.0)
+    language = models.CharField(max_length=20, blank=True)
+    closed = models.BooleanField(default=False, help_text="Quiet for longer than the clustering window: no new article joins it")
+    related = models.JSONField(
+        default=list, blank=True, help_text="The closest other stories: [{'story': id, 'score': similarity}]"
+    )
 
     class Meta:
         verbose_name_plural = "stories"
         indexes = [
             models.Index(fields=["-last_updated"], name="story_latest"),
             models.Index(fields=["-score"], name="story_top"),
+            models.Index(fields=["-comment_count", "-last_updated"], name="story_discussed"),
         ]
 
     def __str__(self) -> str:
@@ -137,6 +147,15 @@ class Article(models.Model):
     truncated = models.BooleanField(default=False, help_text="Paywalled or cut short: the rest is on the publisher's page")
     related = models.JSONField(default=list, blank=True, help_text="Promo cards found inside the article body")
     embeds = models.JSONField(default=list, blank=True, help_text="Social posts and videos embedded in the article")
+    copy_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies",
+        help_text="The first article of which this one is a syndicated copy",
+    )
+    assignment = models.JSONField(
+        default=dict, blank=True,
+        help_text="Why the article is in its story: kind, similarity, shared names, time gap, moderator",
+    )
+    pinned = models.BooleanField(default=False, help_text="Placed by a moderator: clustering never moves it")
 
     class Meta:
         indexes = [models.Index(fields=["story", "published"], name="article_story_time")]
