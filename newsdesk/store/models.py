@@ -110,10 +110,15 @@ class Story(models.Model):
     related = models.JSONField(
         default=list, blank=True, help_text="The closest other stories: [{'story': id, 'score': similarity}]"
     )
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        help_text="A moderator merged this story into that one: its page redirects there",
+    )
 
     class Meta:
         verbose_name_plural = "stories"
         indexes = [
+            models.Index(fields=["closed", "last_updated"], name="story_open"),
             models.Index(fields=["-last_updated"], name="story_latest"),
             models.Index(fields=["-score"], name="story_top"),
             models.Index(fields=["-comment_count", "-last_updated"], name="story_discussed"),
@@ -171,3 +176,27 @@ class Article(models.Model):
     def when(self):
         """The time readers are shown: published if the page said so, else when we read it."""
         return self.published or self.fetched
+
+
+class ArticleFeatures(models.Model):
+    """What the story clusterer keeps of an article, so any worker can rebuild its open window."""
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="features")
+    data = models.JSONField()
+    when = models.DateTimeField()
+
+
+class ClusterEvent(models.Model):
+    """One change of story membership, replayed in this order by every worker process."""
+
+    class Kind(models.TextChoices):
+        ADD = "add", "article added to a story"
+        REMOVE = "remove", "article taken out of its story"
+        FORBID = "forbid", "two stories must never merge"
+
+    id = models.BigAutoField(primary_key=True)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    article_id = models.BigIntegerField(null=True)
+    story_id = models.BigIntegerField(null=True)
+    other_story_id = models.BigIntegerField(null=True)
+    created = models.DateTimeField(default=timezone.now, db_index=True)
