@@ -523,5 +523,6 @@ class Site:
             related=related,
             target_size=item.page_size,
             seed=f"{self.seed}/{feed.feed_id}/{item.number}/page",
+            image=f"{self.base_url(feed.host)}/images/{item.slug}.png",
         )
         return render_article_page(self._masthead(feed.host), page)

@@ -84,6 +84,7 @@ class ArticlePage:
     related: list[tuple[str, str]]
     target_size: int
     seed: str
+    image: str = ""
 
 
 @cache
@@ -183,6 +184,8 @@ def render_article_page(masthead: Masthead, page: ArticlePage) -> str:
         f'<meta property="article:published_time" content="{iso}">\n',
         f'<meta property="article:section" content="{escape(page.section.title())}">\n',
     ]
+    if page.image:
+        head.append(f'<meta property="og:image" content="{escape(page.image)}">\n')
     if author:
         head.append(f'<meta name="author" content="{author}">\n')
         head.append(f'<meta property="article:author" content="{author}">\n')

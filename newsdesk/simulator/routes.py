@@ -20,6 +20,7 @@ from newsdesk.simulator.faults import (
     trickle,
 )
 from newsdesk.simulator.feeds import RSS_TYPE
+from newsdesk.simulator.images import draw_image
 from newsdesk.simulator.protocol import Request, Response
 
 HTML_TYPE = "text/html; charset=utf-8"
@@ -27,6 +28,7 @@ STATUS_FAULTS = {"http_500": 500, "http_429": 429, "http_503": 503, "not_found":
 
 FEED_ROUTE = re.compile(r"/feeds/(?P<feed_id>[^/]+)\.(?P<ext>xml|atom)")
 ARTICLE_ROUTE = re.compile(r"/articles/(?P<slug>[^/]+)\.html")
+IMAGE_ROUTE = re.compile(r"/images/(?P<slug>[^/]+)\.png")
 # Redirect chains and loops are stateless: the path itself says where to go next.
 HOP_ROUTE = re.compile(r"/r/(?P<status>\d{3})/(?P<hops>\d+)(?P<rest>/.*)")
 LOOP_ROUTE = re.compile(r"/loop/(?P<status>\d{3})(?P<rest>/.*)")
@@ -127,6 +129,12 @@ class Router:
             if found is None or found[0].host is not host:
                 return None
             return self.site.article_document(*found)
+        match = IMAGE_ROUTE.fullmatch(path)
+        if match:
+            found = self.site.find_item(match["slug"])
+            if found is None or found[0].host is not host:
+                return None
+            return Document(draw_image(match["slug"]), "image/png", found[1].published)
         match = HOP_ROUTE.fullmatch(path)
         if match:
             final = parse_qs(request.query).get("to", [None])[0]
