@@ -1,0 +1,387 @@
+"""The full-text index of articles: SQLite FTS5 or PostgreSQL tsvector, behind one small interface.
+
+Everything that differs between the two databases is in this file: the index table and the triggers
+that keep it in step with store_article (so bulk writes and other processes are indexed too), the
+query syntax, relevance and highlighted snippets. Callers use `matches`, `snippets` and `rebuild`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils.dateparse import parse_datetime
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+# Most recent matching articles ranked for one query. Ranking every match of a word found in half
+# of a million articles would take seconds; a reader wants the relevant *recent* ones.
+CANDIDATES = 1000
+QUERY_MAX_CHARS = 300
+# Markers from Unicode's private use area, turned into <mark> only after the text is escaped.
+OPEN, CLOSE = "\ue000", "\ue001"
+SNIPPET_WORDS = 32
+
+
+@dataclass
+class Match:
+    article_id: int
+    story_id: int
+    relevance: float  # higher is better; comparable only within one query
+    moment: datetime  # published, else fetched
+
+
+@dataclass
+class Snippet:
+    title: SafeString  # the article's title, matched words in <mark>
+    text: SafeString  # a passage of its text around the match, matched words in <mark>
+
+
+def matches(query: str, *, source_id: int | None = None, since: datetime | None = None,
+            until: datetime | None = None, using: str = "default") -> list[Match]:
+    """The most recent CANDIDATES articles (with a story) that match query and the filters, with their relevance."""
+    connection = connections[using]
+    expression = _backend(connection).expression(query)
+    if not expression:
+        return []
+    return _backend(connection).matches(connection, expression, source_id, since, until)
+
+
+def snippets(query: str, article_ids: list[int], using: str = "default") -> dict[int, Snippet]:
+    """Highlighted title and passage of each article, by id; all text escaped, matches in <mark>."""
+    connection = connections[using]
+    expression = _backend(connection).expression(query)
+    if not expression or not article_ids:
+        return {}
+    rows = _backend(connection).snippets(connection, expression, article_ids)
+    return {article_id: Snippet(marked_html(title), marked_html(text)) for article_id, title, text in rows}
+
+
+def rebuild(using: str = "default") -> None:
+    """Index every stored article again, from scratch."""
+    connection = connections[using]
+    with connection.cursor() as cursor:
+        _backend(connection).rebuild(cursor)
+
+
+def marked_html(raw: str | None) -> SafeString:
+    """raw with every character escaped and the spans between OPEN and CLOSE markers in <mark>."""
+    html, inside = [], False
+    for piece in re.split(f"([{OPEN}{CLOSE}])", raw or ""):
+        if piece == OPEN and not inside:
+            html.append("<mark>")
+            inside = True
+        elif piece == CLOSE and inside:
+            html.append("</mark>")
+            inside = False
+        elif piece not in (OPEN, CLOSE):
+            html.append(escape(piece))
+    if inside:
+        html.append("</mark>")
+    return mark_safe("".join(html))
+
+
+def clean_query(query: str) -> str:
+    """query without control characters, outer spaces, or its tail beyond QUERY_MAX_CHARS."""
+    return re.sub(r"[\x00-\x1f\x7f\ue000\ue001]", " ", query or "")[:QUERY_MAX_CHARS].strip()
+
+
+def query_terms(query: str) -> list[tuple[str, str]]:
+    """The web-search syntax readers type, as (kind, text): "word", "phrase", "not" or "or"."""
+    terms = []
+    for phrase, word in re.findall(r'"([^"]*)"?|(\S+)', clean_query(query)):
+        if word == "OR":
+            terms.append(("or", ""))
+        elif word.startswith("-") and len(word) > 1:
+            terms.append(("not", word[1:]))
+        else:
+            terms.append(("phrase" if phrase else "word", phrase or word))
+    # Only what has a letter or digit can match; punctuation alone would be an empty phrase.
+    return [(kind, text) for kind, text in terms if kind == "or" or any(c.isalnum() for c in text)]
+
+
+def _backend(connection: BaseDatabaseWrapper):
+    if connection.vendor == "postgresql":
+        return PostgresIndex
+    if connection.vendor == "sqlite":
+        return SqliteIndex
+    raise RuntimeError(f"search: no full-text index for the {connection.vendor} database; use SQLite or PostgreSQL")
+
+
+def _moment(value) -> datetime:
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+def _filters(connection, source_column: str, moment_column: str, source_id, since, until) -> tuple[str, list]:
+    sql, params = [], []
+    if source_id is not None:
+        sql.append(f"{source_column} = %s")
+        params.append(source_id)
+    for value, operator in ((since, ">="), (until, "<")):
+        if value is not None:
+            sql.append(f"{moment_column} {operator} %s")
+            params.append(connection.ops.adapt_datetimefield_value(value))
+    return "".join(f" AND {clause}" for clause in sql), params
+
+
+class SqliteIndex:
+    """An FTS5 table holding each article's title, text and outlet name, its rowid the article's id."""
+
+    TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS search_article USING fts5(
+        title, text, outlet, tokenize = 'porter unicode61 remove_diacritics 2')"""
+    # Only what is indexed wakes the update trigger: clustering rewrites story_id all the time.
+    TRIGGERS = [
+        """CREATE TRIGGER IF NOT EXISTS search_article_insert AFTER INSERT ON store_article BEGIN
+            INSERT INTO search_article (rowid, title, text, outlet)
+            VALUES (new.id, new.title, new.text, (SELECT name FROM store_source WHERE id = new.source_id));
+        END""",
+        """CREATE TRIGGER IF NOT EXISTS search_article_update AFTER UPDATE OF title, text, source_id ON store_article
+        WHEN old.title IS NOT new.title OR old.text IS NOT new.text OR old.source_id IS NOT new.source_id BEGIN
+            DELETE FROM search_article WHERE rowid = old.id;
+            INSERT INTO search_article (rowid, title, text, outlet)
+            VALUES (new.id, new.title, new.text, (SELECT name FROM store_source WHERE id = new.source_id));
+        END""",
+        """CREATE TRIGGER IF NOT EXISTS search_article_delete AFTER DELETE ON store_article BEGIN
+            DELETE FROM search_article WHERE rowid = old.id;
+        END""",
+        """CREATE TRIGGER IF NOT EXISTS search_source_rename AFTER UPDATE OF name ON store_source
+        WHEN old.name IS NOT new.name BEGIN
+            UPDATE search_article SET outlet = new.name
+            WHERE rowid IN (SELECT id FROM store_article WHERE source_id = new.id);
+        END""",
+    ]
+    TRIGGER_NAMES = ["search_article_insert", "search_article_update", "search_article_delete", "search_source_rename"]
+
+    @classmethod
+    def install(cls, cursor) -> None:
+        cursor.execute(cls.TABLE)
+        cls.rebuild(cursor)
+        cls.add_triggers(cursor)
+
+    @classmethod
+    def uninstall(cls, cursor) -> None:
+        cls.drop_triggers(cursor)
+        cursor.execute("DROP TABLE IF EXISTS search_article")
+
+    @classmethod
+    def installed(cls, cursor) -> bool:
+        cursor.execute("SELECT 1 FROM sqlite_master WHERE name = 'search_article'")
+        return cursor.fetchone() is not None
+
+    @classmethod
+    def add_triggers(cls, cursor) -> None:
+        for trigger in cls.TRIGGERS:
+            cursor.execute(trigger)
+
+    @classmethod
+    def drop_triggers(cls, cursor) -> None:
+        for name in cls.TRIGGER_NAMES:
+            cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+    @classmethod
+    def rebuild(cls, cursor) -> None:
+        cursor.execute("DELETE FROM search_article")
+        cursor.execute("""INSERT INTO search_article (rowid, title, text, outlet)
+            SELECT a.id, a.title, a.text, s.name FROM store_article a JOIN store_source s ON s.id = a.source_id""")
+
+    @staticmethod
+    def expression(query: str) -> str:
+        """An FTS5 expression in which every word the reader typed is a quoted string, never syntax."""
+        return _fts5_expression(query_terms(query))
+
+    @staticmethod
+    def matches(connection, expression: str, source_id, since, until) -> list[Match]:
+        filters, params = _filters(connection, "a.source_id", "coalesce(a.published, a.fetched)", source_id, since, until)
+        # Title counts ten times a word of text, the outlet's name three times.
+        sql = f"""SELECT a.id, a.story_id, -bm25(search_article, 10.0, 1.0, 3.0), coalesce(a.published, a.fetched)
+            FROM search_article JOIN store_article a ON a.id = search_article.rowid
+            WHERE search_article MATCH %s AND a.story_id IS NOT NULL{filters}
+            ORDER BY search_article.rowid DESC LIMIT {CANDIDATES}"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, *params])
+            return [Match(row[0], row[1], row[2], _moment(row[3])) for row in cursor.fetchall()]
+
+    @staticmethod
+    def snippets(connection, expression: str, article_ids: list[int]) -> list[tuple]:
+        marks = ", ".join(["%s"] * len(article_ids))
+        sql = f"""SELECT rowid, highlight(search_article, 0, %s, %s), snippet(search_article, 1, %s, %s, '…', {SNIPPET_WORDS})
+            FROM search_article WHERE search_article MATCH %s AND rowid IN ({marks})"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [OPEN, CLOSE, OPEN, CLOSE, expression, *article_ids])
+            return cursor.fetchall()
+
+
+def _fts5_expression(terms: list[tuple[str, str]]) -> str:
+    """AND of the words and phrases (OR binding the two around it), then NOT each excluded one."""
+    groups: list[list[str]] = []
+    excluded, join_next = [], False
+    for kind, text in terms:
+        quoted = '"' + text.replace('"', '""') + '"'
+        if kind == "or":
+            join_next = bool(groups)
+        elif kind == "not":
+            excluded.append(quoted)
+        elif join_next:
+            groups[-1].append(quoted)
+            join_next = False
+        else:
+            groups.append([quoted])
+    if not groups:
+        return ""  # FTS5 NOT needs something to subtract from; nothing but exclusions matches nothing
+    expression = " AND ".join(group[0] if len(group) == 1 else "(" + " OR ".join(group) + ")" for group in groups)
+    if excluded:
+        expression = f"({expression})" + "".join(f" NOT {quoted}" for quoted in excluded)
+    return expression
+
+
+class PostgresIndex:
+    """A table of tsvectors (title A, outlet B, text D) with a GIN index, kept by triggers on store_article."""
+
+    CONFIG = "english"
+    INSTALL = [
+        """CREATE TABLE IF NOT EXISTS search_article (
+            article_id bigint PRIMARY KEY,
+            source_id bigint NOT NULL,
+            moment timestamptz NOT NULL,
+            document tsvector NOT NULL)""",
+        "CREATE INDEX IF NOT EXISTS search_article_document ON search_article USING gin (document)",
+        "CREATE INDEX IF NOT EXISTS search_article_source ON search_article (source_id, moment)",
+        "CREATE INDEX IF NOT EXISTS search_article_moment ON search_article (moment)",
+        f"""CREATE OR REPLACE FUNCTION search_document(title text, body text, outlet text) RETURNS tsvector
+            LANGUAGE sql IMMUTABLE AS $$
+            SELECT setweight(to_tsvector('{CONFIG}', coalesce(title, '')), 'A')
+                || setweight(to_tsvector('{CONFIG}', coalesce(outlet, '')), 'B')
+                || setweight(to_tsvector('{CONFIG}', coalesce(body, '')), 'D')
+        $$""",
+        """CREATE OR REPLACE FUNCTION search_article_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            IF TG_OP = 'DELETE' THEN
+                DELETE FROM search_article WHERE article_id = OLD.id;
+                RETURN NULL;
+            END IF;
+            INSERT INTO search_article (article_id, source_id, moment, document)
+            VALUES (NEW.id, NEW.source_id, coalesce(NEW.published, NEW.fetched),
+                    search_document(NEW.title, NEW.text, (SELECT name FROM store_source WHERE id = NEW.source_id)))
+            ON CONFLICT (article_id) DO UPDATE
+                SET source_id = EXCLUDED.source_id, moment = EXCLUDED.moment, document = EXCLUDED.document;
+            RETURN NULL;
+        END $$""",
+        """CREATE OR REPLACE FUNCTION search_article_clear() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            TRUNCATE search_article;
+            RETURN NULL;
+        END $$""",
+        """CREATE OR REPLACE FUNCTION search_source_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+            UPDATE search_article e SET document = search_document(a.title, a.text, NEW.name)
+            FROM store_article a WHERE a.id = e.article_id AND a.source_id = NEW.id;
+            RETURN NULL;
+        END $$""",
+        "DROP TRIGGER IF EXISTS search_article_insert ON store_article",
+        """CREATE TRIGGER search_article_insert AFTER INSERT ON store_article
+            FOR EACH ROW EXECUTE FUNCTION search_article_sync()""",
+        "DROP TRIGGER IF EXISTS search_article_update ON store_article",
+        # Only what is indexed wakes this trigger: clustering rewrites story_id all the time.
+        """CREATE TRIGGER search_article_update AFTER UPDATE ON store_article FOR EACH ROW
+            WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.text IS DISTINCT FROM NEW.text
+                  OR OLD.source_id IS DISTINCT FROM NEW.source_id OR OLD.published IS DISTINCT FROM NEW.published
+                  OR OLD.fetched IS DISTINCT FROM NEW.fetched)
+            EXECUTE FUNCTION search_article_sync()""",
+        "DROP TRIGGER IF EXISTS search_article_delete ON store_article",
+        """CREATE TRIGGER search_article_delete AFTER DELETE ON store_article
+            FOR EACH ROW EXECUTE FUNCTION search_article_sync()""",
+        # Django's flush (and any TRUNCATE) fires no row trigger.
+        "DROP TRIGGER IF EXISTS search_article_truncate ON store_article",
+        """CREATE TRIGGER search_article_truncate AFTER TRUNCATE ON store_article
+            FOR EACH STATEMENT EXECUTE FUNCTION search_article_clear()""",
+        "DROP TRIGGER IF EXISTS search_source_rename ON store_source",
+        """CREATE TRIGGER search_source_rename AFTER UPDATE OF name ON store_source FOR EACH ROW
+            WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION search_source_renamed()""",
+    ]
+
+    @classmethod
+    def install(cls, cursor) -> None:
+        for statement in cls.INSTALL:
+            cursor.execute(statement)
+        cls.rebuild(cursor)
+
+    @classmethod
+    def uninstall(cls, cursor) -> None:
+        cursor.execute("DROP TRIGGER IF EXISTS search_source_rename ON store_source")
+        for name in ("insert", "update", "delete", "truncate"):
+            cursor.execute(f"DROP TRIGGER IF EXISTS search_article_{name} ON store_article")
+        cursor.execute("DROP TABLE IF EXISTS search_article")
+        for function in ("search_article_sync()", "search_article_clear()", "search_source_renamed()",
+                         "search_document(text, text, text)"):
+            cursor.execute(f"DROP FUNCTION IF EXISTS {function}")
+
+    @staticmethod
+    def rebuild(cursor) -> None:
+        cursor.execute("TRUNCATE search_article")
+        cursor.execute("""INSERT INTO search_article (article_id, source_id, moment, document)
+            SELECT a.id, a.source_id, coalesce(a.published, a.fetched), search_document(a.title, a.text, s.name)
+            FROM store_article a JOIN store_source s ON s.id = a.source_id""")
+
+    @staticmethod
+    def expression(query: str) -> str:
+        """The query as typed: websearch_to_tsquery reads any text without a syntax error."""
+        return clean_query(query) if query_terms(query) else ""
+
+    @classmethod
+    def matches(cls, connection, expression: str, source_id, since, until) -> list[Match]:
+        filters, params = _filters(connection, "e.source_id", "e.moment", source_id, since, until)
+        sql = f"""SELECT c.article_id, a.story_id, ts_rank(c.document, websearch_to_tsquery('{cls.CONFIG}', %s), 1), c.moment
+            FROM (SELECT e.article_id, e.moment, e.document FROM search_article e
+                  WHERE e.document @@ websearch_to_tsquery('{cls.CONFIG}', %s){filters}
+                  ORDER BY e.moment DESC LIMIT {CANDIDATES}) c
+            JOIN store_article a ON a.id = c.article_id
+            WHERE a.story_id IS NOT NULL"""
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [expression, expression, *params])
+            return [Match(row[0], row[1], row[2], _moment(row[3])) for row in cursor.fetchall()]
+
+    @classmethod
+    def snippets(cls, connection, expression: str, article_ids: list[int]) -> list[tuple]:
+        options = f'StartSel={OPEN}, StopSel={CLOSE}'
+        sql = f"""SELECT a.id, ts_headline('{cls.CONFIG}', a.title, q.query, %s),
+                ts_headline('{cls.CONFIG}', a.text, q.query, %s)
+            FROM store_article a, websearch_to_tsquery('{cls.CONFIG}', %s) AS q(query)
+            WHERE a.id = ANY(%s)"""
+        passage = f'{options}, MaxFragments=2, MaxWords={SNIPPET_WORDS}, MinWords=12, FragmentDelimiter=" … "'
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [f"{options}, HighlightAll=true", passage, expression, list(article_ids)])
+            return cursor.fetchall()
+
+
+def install(connection: BaseDatabaseWrapper) -> None:
+    """Create the index, fill it from the stored articles, and start keeping it in step."""
+    with connection.cursor() as cursor:
+        _backend(connection).install(cursor)
+
+
+def uninstall(connection: BaseDatabaseWrapper) -> None:
+    """Remove the index and its triggers."""
+    with connection.cursor() as cursor:
+        _backend(connection).uninstall(cursor)
+
+
+def suspend_sync(using: str = "default", **kwargs) -> None:
+    """Before migrations on SQLite: drop the triggers, whose cross-table references block table rebuilds."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            SqliteIndex.drop_triggers(cursor)
+
+
+def resume_sync(using: str = "default", **kwargs) -> None:
+    """After migrations on SQLite: put the triggers back once the index exists."""
+    connection = connections[using]
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            if SqliteIndex.installed(cursor):
+                SqliteIndex.add_triggers(cursor)

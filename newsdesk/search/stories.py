@@ -1,0 +1,113 @@
+"""Searching stories: matching articles grouped by story, ranked by relevance and recency, one page at a time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from newsdesk.search import fulltext
+from newsdesk.store.models import Article, Source, Story
+
+PER_PAGE = 20
+# An article this many days old counts half as much as an equally relevant one published now.
+RECENCY_DAYS = 3.0
+
+
+@dataclass
+class Filters:
+    """What narrows a search, read from the query string; bad values are ignored and listed in problems."""
+
+    source: Source | None = None
+    since: date | None = None
+    until: date | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @classmethod
+    def from_params(cls, params) -> Filters:
+        filters = cls()
+        source = (params.get("source") or "").strip()
+        if source:
+            filters.source = Source.objects.filter(pk=int(source)).first() if source.isdigit() else None
+            if filters.source is None:
+                filters.problems.append(f"No outlet {source!r}: showing every outlet.")
+        for name in ("since", "until"):
+            value = (params.get(name) or "").strip()
+            if value:
+                try:
+                    setattr(filters, name, date.fromisoformat(value))
+                except ValueError:
+                    filters.problems.append(f"{name.capitalize()} date {value!r} is not a date like 2026-11-25: ignored.")
+        return filters
+
+    def bounds(self) -> tuple[datetime | None, datetime | None]:
+        """since and until as moments in the site's time zone; until includes its whole day."""
+        zone = timezone.get_current_timezone()
+        since = datetime.combine(self.since, time.min, zone) if self.since else None
+        until = datetime.combine(self.until + timedelta(days=1), time.min, zone) if self.until else None
+        return since, until
+
+
+@dataclass
+class Hit:
+    story: Story
+    article: Article  # the story's article that matched best
+    title: SafeString  # the article's title, the match in <mark>
+    snippet: SafeString  # a passage of its text, the match in <mark>
+
+
+@dataclass
+class Results:
+    query: str
+    hits: list[Hit]
+    page: int
+    has_next: bool
+    total: int  # stories among the ranked candidates
+    more: bool  # more articles matched than were ranked: the oldest matches are left out
+    per_page: int = PER_PAGE
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * self.per_page + 1
+
+
+def search_stories(query: str, filters: Filters | None = None, page: int = 1, per_page: int = PER_PAGE,
+                   now: datetime | None = None) -> Results:
+    """One page of the stories whose articles match query, best first; each story once, with its best article."""
+    filters = filters or Filters()
+    since, until = filters.bounds()
+    found = fulltext.matches(query, source_id=filters.source.pk if filters.source else None, since=since, until=until)
+    best = best_per_story(found, now or timezone.now())
+    page = max(page, 1)
+    shown = best[(page - 1) * per_page: page * per_page]
+    hits = load_hits(query, shown)
+    return Results(query=fulltext.clean_query(query), hits=hits, page=page, has_next=len(best) > page * per_page,
+                   total=len(best), more=len(found) >= fulltext.CANDIDATES, per_page=per_page)
+
+
+def best_per_story(found: list[fulltext.Match], now: datetime) -> list[tuple[float, fulltext.Match]]:
+    """(score, best match) of each story, best first, where score weighs relevance by age."""
+    best: dict[int, tuple[float, fulltext.Match]] = {}
+    for match in found:
+        age_days = max((now - match.moment).total_seconds(), 0) / 86400
+        score = match.relevance / (1 + age_days / RECENCY_DAYS)
+        if match.story_id not in best or score > best[match.story_id][0]:
+            best[match.story_id] = (score, match)
+    return sorted(best.values(), key=lambda pair: (-pair[0], -pair[1].article_id))
+
+
+def load_hits(query: str, shown: list[tuple[float, fulltext.Match]]) -> list[Hit]:
+    """The stories and articles of a page of matches, in order, with their highlighted snippets."""
+    article_ids = [match.article_id for _, match in shown]
+    articles = Article.objects.select_related("source", "story").defer("html").in_bulk(article_ids)
+    marked = fulltext.snippets(query, article_ids)
+    hits = []
+    for article_id in article_ids:
+        article = articles.get(article_id)
+        snippet = marked.get(article_id)
+        if article is None or article.story is None or snippet is None:
+            continue  # deleted or moved out of its story between the two queries
+        hits.append(Hit(story=article.story, article=article, title=snippet.title, snippet=snippet.text))
+    return hits
