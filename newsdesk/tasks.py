@@ -8,6 +8,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from newsdesk.ingest.refresh import refresh_feed
 from newsdesk.ingest.schedule import claim_due_feeds
 from newsdesk.ingest.websub import renew_leases
+from newsdesk.stories.rank import rescore_stories
 
 
 @db_task(retries=0, context=False)
@@ -28,3 +29,9 @@ def enqueue_due_feeds() -> int:
 def renew_websub_leases() -> int:
     """Every hour: re-subscribe feeds whose WebSub lease ends within a day."""
     return renew_leases()
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def rescore_recent_stories() -> int:
+    """Every five minutes: recompute the front-page score of the week's stories, which decays with age."""
+    return rescore_stories()

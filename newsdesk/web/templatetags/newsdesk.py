@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from newsdesk.web import images
+
 register = template.Library()
 
 
@@ -25,3 +27,9 @@ NETWORK_NAMES = {"twitter": "X (Twitter)", "x": "X (Twitter)", "bluesky": "Blues
 @register.filter
 def network_name(network: str) -> str:
     return NETWORK_NAMES.get((network or "").lower(), (network or "").title())
+
+
+@register.filter
+def proxied(url: str) -> str:
+    """The path of url's image through our proxy ("" for no or a non-http URL)."""
+    return images.proxied(url or "")
