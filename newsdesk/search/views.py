@@ -22,6 +22,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "previous_url": page_url(request, results.page - 1) if results and results.page > 1 else "",
         "next_url": page_url(request, results.page + 1) if results and results.has_next else "",
         "feed_query": page_url(request, None),
+        "feed_title": f"Newsdesk: search for {query.strip()}",
     })
 
 
