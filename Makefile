@@ -22,16 +22,20 @@ run: install
 demo: install
 	NEWSDESK_DATA_DIR=$(DATA)-demo $(BIN)/newsdesk run --demo
 
+# Browser tests drive Debian's Chromium: installed from apt when missing (CI runs as root).
+browser:
+	@test -x /usr/bin/chromium || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; }
+
 # The whole suite on SQLite, then again on PostgreSQL with Redis.
-test: install
+test: install browser
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
-test-sqlite: install
+test-sqlite: install browser
 	rm -rf build/test-sqlite
 	NEWSDESK_ALLOW_PRIVATE_NETWORKS=true NEWSDESK_SUBSCRIBE_DEFAULTS=false NEWSDESK_DATA_DIR=$(CURDIR)/build/test-sqlite $(BIN)/pytest -q
 
-test-postgres: install
+test-postgres: install browser
 	rm -rf build/test-postgres
 	NEWSDESK_ALLOW_PRIVATE_NETWORKS=true NEWSDESK_SUBSCRIBE_DEFAULTS=false NEWSDESK_DATA_DIR=$(CURDIR)/build/test-postgres NEWSDESK_DATABASE_URL=$(PG_URL) NEWSDESK_REDIS_URL=$(REDIS_URL) $(BIN)/pytest -q
 
