@@ -20,7 +20,7 @@ from newsdesk.ingest.schedule import next_poll_after_failure, next_poll_after_su
 from newsdesk.ingest.urls import normalize_url, same_site
 from newsdesk.ingest.websub import hub_is_pushing, note_hub
 from newsdesk.sanitize import clean_text
-from newsdesk.stories.assign import assign_story
+from newsdesk.stories.assign import assign_story, describe_text
 from newsdesk.store.articles import ArticleData, parse_published, save_article, stored_keys
 from newsdesk.store.models import Feed
 
@@ -84,10 +84,12 @@ def store_entries(feed: Feed, parsed: ParsedFeed, client: httpx.Client, limits: 
         data = read_entry(client, entry, limits)
         if data.extraction_error:
             result.page_errors.append(data.extraction_error)
+        # Computed before the transaction, so the story lock is held only to decide and write.
+        features = describe_text(data.title, data.text or data.summary, data.published, feed.source_id, data.language)
         with transaction.atomic():  # an article is never stored without its story
             article, created = save_article(feed, data, checked_url=normalize_url(entry.link))
             if created:
-                assign_story(article)
+                assign_story(article, features)
         result.new_articles += created
     if result.page_errors:
         log.warning("ingest: %s: %d of its new pages could not be read in full; first: %s",

@@ -1,11 +1,11 @@
-"""The admin: every model, with feed health up front."""
+"""The admin of outlets and feeds, with feed health up front (stories and articles: web/admin.py)."""
 
 from django.contrib import admin, messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 
-from newsdesk.store.models import Article, Feed, Source, Story
+from newsdesk.store.models import Feed, Source
 
 
 @admin.register(Source)
@@ -72,19 +72,3 @@ class FeedAdmin(admin.ModelAdmin):
         for feed_id in feed_ids:
             refresh_feed_task(feed_id)
         self.message_user(request, f"{len(feed_ids)} feed(s) queued for a refresh.", messages.SUCCESS)
-
-
-@admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
-    list_display = ["title", "source", "published", "fetched", "word_count", "extraction_error"]
-    list_filter = ["source"]
-    search_fields = ["title", "url"]
-    raw_id_fields = ["story", "feed"]
-    date_hierarchy = "fetched"
-
-
-@admin.register(Story)
-class StoryAdmin(admin.ModelAdmin):
-    list_display = ["headline", "article_count", "source_count", "first_seen", "last_updated", "score"]
-    search_fields = ["headline"]
-    raw_id_fields = ["lead_article"]

@@ -1,25 +1,243 @@
-"""Story assignment: every article belongs to one story."""
+"""The live clusterer: every new article joins its story, the same way in every worker process.
+
+The pure `Clusterer` decides; this module persists its decisions. Each process keeps the open
+window in memory and replays the membership events other processes (and moderators) wrote, so
+all processes decide from the same state. Deciding and writing happen under one database lock:
+an advisory lock on PostgreSQL, the write lock of the IMMEDIATE transaction on SQLite.
+"""
 
 from __future__ import annotations
 
-from django.db import transaction
+import logging
+import threading
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 
-from newsdesk.store.models import Article, Story
+from django.db import connection, transaction
+from django.db.models import Count
+from django.utils import timezone
+
+from newsdesk.stories.cluster import Clusterer, ClusterConfig, Decision, StorySummary
+from newsdesk.stories.features import Document, Features, describe
+from newsdesk.store.models import Article, ArticleFeatures, ClusterEvent, Story
+
+log = logging.getLogger(__name__)
+
+ADVISORY_LOCK = 0x6E657773  # "news": the one key every worker takes to change story membership
+REPLAY_LIMIT = 20_000  # further behind than this, a process rebuilds its window instead of replaying
+RELATED_LIMIT = 5
+CLOSE_EVERY = timedelta(minutes=10)
 
 
-def assign_story(article: Article) -> Story:
-    """Put article in its story; until clustering exists, each article starts its own."""
+@dataclass
+class Window:
+    """One process's copy of the open stories, and how far it has replayed the events."""
+
+    clusterer: Clusterer
+    last_event: int = 0
+    last_signature: tuple | None = None
+    newest: datetime | None = None
+    closed_until: datetime | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+_window: Window | None = None
+_window_lock = threading.Lock()
+
+
+def describe_article(article: Article) -> Features:
+    """What the clusterer keeps of a stored article."""
+    return describe_text(article.title, article.text or article.summary, article.when, article.source_id, article.language)
+
+
+def describe_text(title: str, text: str, published: datetime | None, source_id: int, language: str = "") -> Features:
+    """What the clusterer keeps of an article about to be stored (computed outside any lock)."""
+    return describe(Document(id="", title=title, text=text, published=published or timezone.now(),
+                             source=str(source_id), language=language))
+
+
+def assign_story(article: Article, features: Features | None = None) -> int:
+    """Put a newly stored article into the story it reports, or start a new story; return the story's id."""
     if article.story_id:
-        return article.story
-    with transaction.atomic():
-        story = Story.objects.create(
-            headline=article.title,
-            lead_article=article,
-            first_seen=article.when,
-            last_updated=article.when,
-            article_count=1,
-            source_count=1,
-        )
-        Article.objects.filter(pk=article.pk).update(story=story)
-    article.story = story
-    return story
+        return article.story_id
+    features = features or describe_article(article)
+    when = min(article.when, timezone.now())
+    with transaction.atomic(), locked_window() as window:
+        close_quiet_stories(window, when)
+        decision = window.clusterer.decide(str(article.pk), features, when)
+        return join_story(window, article, features, when, decision)
+
+
+def join_story(window: Window, article: Article, features: Features, when: datetime, decision: Decision) -> int:
+    """Write a decision: the article's story, its reason, the event others replay; then apply it here."""
+    key = decision.story
+    if key is None:
+        key = Story.objects.create(headline=article.title, lead_article=article, first_seen=when, last_updated=when,
+                                   article_count=1, source_count=1, language=features.language).pk
+    reason = decision.reason.as_json()
+    copy_of = int(decision.reason.copy_of) if decision.reason.copy_of else None
+    ArticleFeatures.objects.create(article=article, data=features.as_json(), when=when)
+    Article.objects.filter(pk=article.pk).update(story_id=key, assignment=reason, copy_of_id=copy_of)
+    article.story_id, article.assignment, article.copy_of_id = key, reason, copy_of
+    event = ClusterEvent.objects.create(kind=ClusterEvent.Kind.ADD, article_id=article.pk, story_id=key)
+    window.clusterer.add(str(article.pk), features, when, key)
+    remember(window, event)
+    window.newest = max(window.newest or when, when)
+    summarize(window, key, new=decision.story is None)
+    return key
+
+
+def summarize(window: Window, key: int, new: bool = False) -> None:
+    """Bring a story's counts, times, headline, lead article and related stories up to date."""
+    summary = open_summary(window, key)
+    if summary is None:
+        summarize_closed(key)
+        return
+    related = [{"story": other, "score": round(score, 3)} for other, score in window.clusterer.related(key, RELATED_LIMIT)]
+    if new:
+        Story.objects.filter(pk=key).update(related=related)
+        return
+    headline = Article.objects.filter(pk=int(summary.headline)).values_list("title", flat=True).first()
+    Story.objects.filter(pk=key).update(
+        article_count=len(summary.members), source_count=len(summary.sources) or 1, first_seen=summary.first,
+        last_updated=summary.last, closed=False, lead_article_id=int(summary.representative),
+        language=summary.language, related=related, **({"headline": headline} if headline else {}),
+    )
+
+
+def summarize_closed(key: int) -> None:
+    """Counts and lead of a closed story a moderator changed, from the database alone."""
+    members = Article.objects.filter(story_id=key)
+    counts = members.aggregate(articles=Count("id"), sources=Count("source", distinct=True))
+    lead = members.order_by("published", "fetched").first()
+    fields = {"article_count": counts["articles"], "source_count": counts["sources"]}
+    story = Story.objects.get(pk=key)
+    if lead is not None and not members.filter(pk=story.lead_article_id).exists():
+        fields |= {"lead_article": lead, "headline": lead.title}
+    Story.objects.filter(pk=key).update(**fields)
+
+
+def open_summary(window: Window, key: int) -> StorySummary | None:
+    """The clusterer's view of a story, or None when the story is closed (out of memory)."""
+    try:
+        return window.clusterer.summary(key)
+    except KeyError:
+        return None
+
+
+class locked_window:
+    """Context manager: hold the membership lock, with this process's window replayed up to date."""
+
+    def __enter__(self) -> Window:
+        take_database_lock()
+        window = current_window()
+        window.lock.acquire()
+        try:
+            replay(window)
+        except BaseException:
+            window.lock.release()
+            raise
+        return window
+
+    def __exit__(self, kind, error, trace) -> None:
+        window = current_window()
+        if error is not None:
+            # The transaction rolls back, but memory already changed: start again from the database.
+            drop_window()
+        window.lock.release()
+
+
+def take_database_lock() -> None:
+    """Serialize membership changes across processes and machines (inside a transaction)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [ADVISORY_LOCK])
+    # SQLite: our transactions begin IMMEDIATE, so this one already holds the database's write lock.
+
+
+def current_window() -> Window:
+    global _window
+    with _window_lock:
+        if _window is None:
+            _window = load_window()
+        return _window
+
+
+def drop_window() -> None:
+    """Forget this process's window; the next assignment rebuilds it from the database."""
+    global _window
+    with _window_lock:
+        _window = None
+
+
+def window_config() -> ClusterConfig:
+    return ClusterConfig()
+
+
+def load_window() -> Window:
+    """Rebuild the open stories from the database: their members' features, in assignment order."""
+    window = Window(Clusterer(window_config()))
+    last = ClusterEvent.objects.order_by("-id").first()
+    if last is not None:
+        remember(window, last)
+    members = (ArticleFeatures.objects.filter(article__story__closed=False)
+               .values_list("article_id", "article__story_id", "data", "when").order_by("article_id"))
+    for article_id, story_id, data, when in members.iterator(chunk_size=2000):
+        window.clusterer.add(str(article_id), Features.from_json(data), when, story_id)
+        window.newest = max(window.newest or when, when)
+    for a, b in ClusterEvent.objects.filter(kind=ClusterEvent.Kind.FORBID).values_list("story_id", "other_story_id"):
+        window.clusterer.forbid(a, b)
+    return window
+
+
+def rebuild(window: Window) -> None:
+    fresh = load_window()
+    window.clusterer, window.newest, window.closed_until = fresh.clusterer, fresh.newest, None
+    window.last_event, window.last_signature = fresh.last_event, fresh.last_signature
+
+
+def signature(event: ClusterEvent) -> tuple:
+    return event.kind, event.article_id, event.story_id, event.other_story_id, event.created
+
+
+def remember(window: Window, event: ClusterEvent) -> None:
+    """Note the newest event this process's memory reflects."""
+    window.last_event, window.last_signature = event.pk, signature(event)
+
+
+def replay(window: Window) -> None:
+    """Apply the events other processes wrote since this one last looked."""
+    events = list(ClusterEvent.objects.filter(id__gte=window.last_event).order_by("id")[:REPLAY_LIMIT + 2])
+    if window.last_event:
+        if not events or signature(events[0]) != window.last_signature:
+            # The last event this process wrote was rolled back (or pruned): its memory is wrong.
+            rebuild(window)
+            return
+        events = events[1:]
+    if len(events) > REPLAY_LIMIT:
+        rebuild(window)
+        return
+    added = [e.article_id for e in events if e.kind == ClusterEvent.Kind.ADD]
+    features = {f.article_id: f for f in ArticleFeatures.objects.filter(article_id__in=added)} if added else {}
+    for event in events:
+        if event.kind == ClusterEvent.Kind.ADD and event.article_id in features:
+            stored = features[event.article_id]
+            window.clusterer.add(str(event.article_id), Features.from_json(stored.data), stored.when, event.story_id)
+            window.newest = max(window.newest or stored.when, stored.when)
+        elif event.kind == ClusterEvent.Kind.REMOVE:
+            window.clusterer.remove(str(event.article_id))
+        elif event.kind == ClusterEvent.Kind.FORBID:
+            window.clusterer.forbid(event.story_id, event.other_story_id)
+        remember(window, event)
+
+
+def close_quiet_stories(window: Window, when: datetime) -> None:
+    """Stories quiet for longer than the window before the newest article close: none joins them any more."""
+    newest = min(max(window.newest or when, when), timezone.now())
+    horizon = newest - timedelta(hours=window.clusterer.config.window_hours)
+    if window.closed_until is not None and horizon - window.closed_until < CLOSE_EVERY:
+        return  # closing looks at every open story: do it when the horizon has moved, not per article
+    window.closed_until = horizon
+    closed = window.clusterer.close_before(horizon)
+    if closed:
+        Story.objects.filter(pk__in=closed).update(closed=True)

@@ -1,0 +1,194 @@
+"""Story clustering at scale: synthetic articles streamed through the live assignment path.
+
+    .venv/bin/python bench/cluster_scale.py                         # 1,000,000 articles on SQLite
+    .venv/bin/python bench/cluster_scale.py --articles 100000       # a quicker look
+    .venv/bin/python bench/cluster_scale.py --database-url postgres://postgres@127.0.0.1:5432/newsdesk_bench
+
+Each article is stored as the ingestion pipeline stores it (an Article row) and then given to
+`assign_story`, the function every worker calls: features, the membership lock, replay, decision,
+story update. The stream has realistic length (lognormal around 550 words), a Zipf vocabulary of
+40,000 words plus function words, and many concurrent stories (about 2,000 new ones a day, each
+open for hours to days, 10,000 articles a day). Printed for every checkpoint: p50 and p99 of the
+time per article (storing excluded, then included), the open stories, and the process's resident
+memory, which must level off: it depends on the open window, not on the history.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import resource
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+FUNCTION_WORDS = ("the of and to a in that is was he for it with as his on be at by i this had not are but from or have "
+                  "an they which one you were her all she there would their we him been has when who will more no if "
+                  "out so said what up its about into than them can only other new some could time these two may then "
+                  "do first any my now such like our over man me even most made after also did many before must through "
+                  "back years where much your way well down should because each just those people how too little state "
+                  "good very make world still own see men work long get here between both life being under never day same "
+                  "another know while last might us great old year off come since against go came right used take three").split()
+SYLLABLES = ("ka ro mi ten sal vor pel an ist ur bri cal do fen gar hol in jur lem mon nar op pra quin ras sol tur "
+             "ven wil xan yor zen ber cor dan el fir gol hen ik jon kel lor mar nel or pin qua rit sen tol un vel").split()
+ARTICLES_PER_DAY = 10_000
+NEW_STORIES_PER_DAY = 2_000
+
+
+class Stream:
+    """Synthetic news: stories start, draw articles for a while, and go quiet."""
+
+    def __init__(self, seed: int):
+        self.rng = np.random.default_rng(seed)
+        self.vocabulary = self.make_words(40_000, 2, 4)
+        self.rng.shuffle(self.vocabulary)
+        ranks = np.arange(1, len(self.vocabulary) + 1)
+        self.cdf = np.cumsum((1 / ranks) / (1 / ranks).sum())
+        self.surnames = [w.capitalize() for w in self.make_words(8_000, 2, 3)]
+        self.places = [w.capitalize() for w in self.make_words(2_000, 2, 3)]
+        self.open: list[dict] = []
+        self.clock = datetime(2026, 1, 1, tzinfo=timezone.utc)
+        self.story_count = 0
+
+    def make_words(self, count: int, shortest: int, longest: int) -> list[str]:
+        words: set[str] = set()
+        while len(words) < count:
+            size = int(self.rng.integers(shortest, longest + 1))
+            words.add("".join(SYLLABLES[i] for i in self.rng.integers(0, len(SYLLABLES), size)))
+        return sorted(words)
+
+    def zipf_draw(self, size: int) -> np.ndarray:
+        return np.minimum(np.searchsorted(self.cdf, self.rng.random(size)), len(self.vocabulary) - 1)
+
+    def new_story(self) -> dict:
+        self.story_count += 1
+        topic = self.rng.integers(300, 20_000, 40)  # mid-frequency words: the most common say nothing
+        people = [f"{self.surnames[i].capitalize()}" for i in self.rng.integers(0, len(self.surnames), 3)]
+        place = self.places[int(self.rng.integers(0, len(self.places)))]
+        hours = float(self.rng.exponential(18)) + 1
+        return {"id": self.story_count, "topic": [self.vocabulary[i] for i in topic], "names": [*people, place],
+                "until": self.clock + timedelta(hours=hours)}
+
+    def next_article(self) -> tuple[int, str, str, datetime]:
+        """(true story, title, text, published) of the next article in arrival order."""
+        self.clock += timedelta(seconds=86_400 / ARTICLES_PER_DAY)
+        if self.rng.random() < 0.01:
+            self.open = [s for s in self.open if s["until"] > self.clock]
+        if not self.open or self.rng.random() < NEW_STORIES_PER_DAY / ARTICLES_PER_DAY:
+            self.open.append(self.new_story())
+        story = self.open[int(self.rng.integers(0, len(self.open)))]
+        title = " ".join([*self.rng.choice(story["topic"], 6), story["names"][0], story["names"][-1]]).capitalize()
+        return story["id"], title, self.body(story), self.clock
+
+    def body(self, story: dict) -> str:
+        size = int(min(2_000, max(80, self.rng.lognormal(math.log(550), 0.5))))
+        kinds = self.rng.random(size)
+        general = self.zipf_draw(size)
+        function = self.rng.integers(0, len(FUNCTION_WORDS), size)
+        topical = self.rng.integers(0, len(story["topic"]), size)
+        named = self.rng.integers(0, len(story["names"]), size)
+        words, sentence = [], 0
+        for i in range(size):
+            if kinds[i] < 0.45:
+                word = FUNCTION_WORDS[function[i]]
+            elif kinds[i] < 0.70:
+                word = self.vocabulary[general[i]]
+            elif kinds[i] < 0.97:
+                word = story["topic"][topical[i]]
+            else:
+                word = story["names"][named[i]]
+            words.append(word.capitalize() if sentence == 0 else word)
+            sentence += 1
+            if sentence > 8 and kinds[i] > 0.9:
+                words[-1] += "."
+                sentence = 0
+        return " ".join(words) + "."
+
+
+def resident_mib() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def percentile(values: list[float], q: float) -> float:
+    return float(np.percentile(np.array(values), q)) if values else 0.0
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--articles", type=int, default=1_000_000)
+    parser.add_argument("--checkpoint", type=int, default=100_000, help="print figures every N articles")
+    parser.add_argument("--sources", type=int, default=500)
+    parser.add_argument("--database-url", default="", help="PostgreSQL URL (its database is emptied); default SQLite")
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+
+    data_dir = tempfile.mkdtemp(prefix="newsdesk-cluster-scale-")
+    os.environ["NEWSDESK_DATA_DIR"] = data_dir
+    os.environ["NEWSDESK_SUBSCRIBE_DEFAULTS"] = "false"
+    if args.database_url:
+        os.environ["NEWSDESK_DATABASE_URL"] = args.database_url
+        reset_postgres(args.database_url)
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection, transaction
+
+    from newsdesk.stories.assign import assign_story, current_window
+    from newsdesk.store.models import Article, Source
+
+    call_command("migrate", verbosity=0)
+    sources = [Source.objects.create(name=f"Outlet {i}", homepage=f"https://outlet{i}.example/") for i in range(args.sources)]
+    stream = Stream(args.seed)
+    assign_times: list[float] = []
+    total_times: list[float] = []
+    print(f"# {args.articles:,} articles on {connection.vendor}, data in {data_dir}", flush=True)
+    print("articles  assign p50 ms  assign p99 ms  with store p50 ms  with store p99 ms  open stories  RSS MiB  peak RSS MiB  elapsed s",
+          flush=True)
+    started = time.perf_counter()
+    for n in range(1, args.articles + 1):
+        truth, title, text, published = stream.next_article()
+        source = sources[int(stream.rng.integers(0, len(sources)))]
+        t0 = time.perf_counter()
+        with transaction.atomic():  # as the ingestion pipeline does: the article and its story together
+            article = Article.objects.create(source=source, url=f"{source.homepage}a/{n}", title=title, text=text,
+                                             published=published, fetched=published, word_count=len(text.split()))
+            t1 = time.perf_counter()
+            assign_story(article)
+        t2 = time.perf_counter()
+        assign_times.append((t2 - t1) * 1000)
+        total_times.append((t2 - t0) * 1000)
+        if n % args.checkpoint == 0 or n == args.articles:
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            open_stories = current_window().clusterer.sizes()["stories"]
+            print(f"{n:>8,}  {percentile(assign_times, 50):>13.2f}  {percentile(assign_times, 99):>13.2f}  "
+                  f"{percentile(total_times, 50):>17.2f}  {percentile(total_times, 99):>17.2f}  {open_stories:>12,}  "
+                  f"{resident_mib():>7.0f}  {peak:>12.0f}  {time.perf_counter() - started:>9.0f}", flush=True)
+            assign_times.clear()
+            total_times.clear()
+
+
+def reset_postgres(url: str) -> None:
+    import psycopg
+
+    name = url.rsplit("/", 1)[1]
+    admin = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+
+if __name__ == "__main__":
+    main()

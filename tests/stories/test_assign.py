@@ -1,0 +1,149 @@
+"""The live assignment path: stored articles join their stories, the same way in every worker process."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from datetime import timedelta
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from newsdesk.catalog.subscriptions import subscribe
+from newsdesk.stories.assign import assign_story, drop_window
+from newsdesk.store.articles import ArticleData, save_article
+from newsdesk.store.models import Article, ClusterEvent, Story
+from tests_support import database_url
+
+NOW = timezone.now().replace(microsecond=0) - timedelta(days=1)
+
+QUAKE_HERALD = (
+    "A strong earthquake struck the coast of Chile near Valparaíso on Tuesday morning, damaging hundreds of homes "
+    "and cutting power to large parts of the region. President Gabriel Boric said rescue teams from Santiago were on "
+    "their way and that the navy was checking the harbour for damage. The quake had a magnitude of 7.1, according "
+    "to the national seismology centre, and was followed by several aftershocks. Schools in Valparaíso stayed "
+    "closed while engineers inspected their buildings, and hospitals treated dozens of people for light injuries."
+)
+QUAKE_COURIER = (
+    "Rescue teams from Santiago reached Valparaíso on Tuesday after a magnitude 7.1 earthquake shook the Chilean "
+    "coast, leaving hundreds of homes damaged and tens of thousands without power. Gabriel Boric, the president, "
+    "promised help for every family that lost its home, while the navy inspected the harbour. Seismologists "
+    "recorded a series of aftershocks through the morning. Hospitals in the region treated dozens of injured "
+    "people, and schools in Valparaíso will remain closed until engineers have checked them."
+)
+CHESS = (
+    "The world chess championship in Singapore ended on Sunday with a tiebreak win for Gukesh Dommaraju, who "
+    "defended his title against Magnus Carlsen after twelve drawn classical games. The rapid games decided it: "
+    "Gukesh won the third with the black pieces after Carlsen overlooked a knight manoeuvre in a difficult endgame. "
+    "The organisers in Singapore said the match had drawn record audiences online and in the hall."
+)
+
+
+def store(outlet: str, slug: str, title: str, text: str, published=NOW) -> Article:
+    feed, _ = subscribe(f"https://{outlet}.example/rss")
+    article, created = save_article(feed, ArticleData(url=f"https://{outlet}.example/{slug}", guid=slug, title=title, authors=[],
+                                                      published=published, text=text))
+    assert created
+    with transaction.atomic():
+        assign_story(article)
+    article.refresh_from_db()
+    return article
+
+
+@pytest.fixture(autouse=True)
+def _fresh_window():
+    """Each test starts from the database alone, as a new worker process would."""
+    drop_window()
+    yield
+    drop_window()
+
+
+@pytest.mark.django_db
+def test_two_outlets_reporting_one_event_share_a_story_with_counts_and_a_reason():
+    first = store("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD)
+    second = store("courier", "chile-quake", "Rescuers reach Valparaíso after magnitude 7.1 quake", QUAKE_COURIER,
+                   published=NOW + timedelta(hours=2))
+    other = store("herald", "chess", "Gukesh keeps his world chess title", CHESS)
+
+    assert first.story_id == second.story_id != other.story_id
+    story = Story.objects.get(pk=first.story_id)
+    assert (story.article_count, story.source_count) == (2, 2)
+    assert story.last_updated == NOW + timedelta(hours=2)
+    assert story.lead_article_id in (first.pk, second.pk)
+    assert story.headline in (first.title, second.title)
+    assert first.assignment["kind"] == "new"
+    assert second.assignment["kind"] in ("similar", "copy")
+    assert second.assignment["similarity"] > 0
+    assert second.assignment["time_gap_hours"] == pytest.approx(2.0)
+    assert any("valpara" in name for name in second.assignment["shared_names"])
+    assert Story.objects.get(pk=other.story_id).article_count == 1
+
+
+@pytest.mark.django_db
+def test_a_lightly_edited_wire_copy_is_recorded_as_a_copy_of_the_first():
+    original = store("wire", "quake", "Strong quake hits Chile", QUAKE_HERALD)
+    edited = QUAKE_HERALD.replace("on Tuesday morning", "early on Tuesday").replace("dozens of people", "dozens")
+    copy = store("gazette", "quake-wire", "Strong earthquake hits Chile's coast", edited)
+    assert copy.story_id == original.story_id
+    assert copy.assignment["kind"] == "copy"
+    assert copy.copy_of_id == original.pk
+    assert list(original.copies.all()) == [copy]
+
+
+@pytest.mark.django_db
+def test_stories_close_after_the_window_and_a_late_article_starts_a_new_story():
+    early = store("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD,
+                  published=NOW - timedelta(days=10))
+    late = store("courier", "quake", "Rescuers reach Valparaíso after magnitude 7.1 quake", QUAKE_COURIER)
+    assert late.story_id != early.story_id
+    assert Story.objects.get(pk=early.story_id).closed
+    assert not Story.objects.get(pk=late.story_id).closed
+
+
+@pytest.mark.django_db
+def test_a_failed_transaction_leaves_neither_rows_nor_memory_behind():
+    store("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD)
+    feed, _ = subscribe("https://courier.example/rss")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        article, _ = save_article(feed, ArticleData(url="https://courier.example/lost", guid="lost", authors=[],
+                                                    title="Rescuers reach Valparaíso", published=NOW, text=QUAKE_COURIER))
+        assign_story(article)
+        raise RuntimeError("the worker died mid-transaction")
+    assert not Article.objects.filter(guid="lost").exists()
+    assert not ClusterEvent.objects.filter(article_id=article.pk).exists()
+    again = store("courier", "quake", "Rescuers reach Valparaíso after magnitude 7.1 quake", QUAKE_COURIER)
+    assert Story.objects.get(pk=again.story_id).article_count == 2
+
+
+CHILD = """
+import django, sys
+django.setup()
+from django.db import transaction
+from newsdesk.catalog.subscriptions import subscribe
+from newsdesk.stories.assign import assign_story
+from newsdesk.store.articles import ArticleData, save_article
+from django.utils.dateparse import parse_datetime
+feed, _ = subscribe("https://courier.example/rss")
+article, _ = save_article(feed, ArticleData(url="https://courier.example/quake", guid="q", title=sys.argv[1], authors=[],
+                                            published=parse_datetime(sys.argv[3]), text=sys.argv[2]))
+with transaction.atomic():
+    print(assign_story(article))
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_worker_process_joins_the_story_another_process_started_and_this_one_sees_it():
+    first = store("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD)
+    environment = {**os.environ, "NEWSDESK_DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "newsdesk.settings"}
+    child = subprocess.run([sys.executable, "-c", CHILD, "Rescuers reach Valparaíso", QUAKE_COURIER,
+                            (NOW + timedelta(hours=1)).isoformat()],
+                           env=environment, capture_output=True, text=True, timeout=120)
+    assert child.returncode == 0, child.stderr
+    assert int(child.stdout.strip()) == first.story_id
+    # This process replays the child's event: a third report joins the same story, now of three articles.
+    third = store("gazette", "quake", "Chile counts the cost of the Valparaíso earthquake",
+                  QUAKE_HERALD.replace("Tuesday", "Wednesday"), published=NOW + timedelta(hours=3))
+    assert third.story_id == first.story_id
+    assert Story.objects.get(pk=first.story_id).article_count == 3
