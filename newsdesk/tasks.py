@@ -8,6 +8,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 from newsdesk.ingest.refresh import refresh_feed
 from newsdesk.ingest.schedule import claim_due_feeds
 from newsdesk.ingest.websub import renew_leases
+from newsdesk.stories.assign import prune_events
 from newsdesk.stories.rank import rescore_stories
 
 
@@ -35,3 +36,9 @@ def renew_websub_leases() -> int:
 def rescore_recent_stories() -> int:
     """Every five minutes: recompute the front-page score of the week's stories, which decays with age."""
     return rescore_stories()
+
+
+@db_periodic_task(crontab(minute="41"))
+def prune_story_events() -> int:
+    """Every hour: close stories gone quiet and drop membership events every worker has long replayed."""
+    return prune_events()

@@ -241,3 +241,12 @@ def close_quiet_stories(window: Window, when: datetime) -> None:
     closed = window.clusterer.close_before(horizon)
     if closed:
         Story.objects.filter(pk__in=closed).update(closed=True)
+
+
+def prune_events(keep: timedelta = timedelta(days=2)) -> int:
+    """Forget old membership events (a process further behind rebuilds) and close quiet stories; return events removed."""
+    now = timezone.now()
+    Story.objects.filter(closed=False, last_updated__lt=now - timedelta(hours=window_config().window_hours)).update(closed=True)
+    removed, _ = (ClusterEvent.objects.filter(created__lt=now - keep)
+                  .exclude(kind=ClusterEvent.Kind.FORBID).delete())
+    return removed

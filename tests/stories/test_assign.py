@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsdesk.catalog.subscriptions import subscribe
-from newsdesk.stories.assign import assign_story, drop_window
+from newsdesk.stories.assign import assign_story, drop_window, prune_events
 from newsdesk.store.articles import ArticleData, save_article
 from newsdesk.store.models import Article, ClusterEvent, Story
 from tests_support import database_url
@@ -147,3 +147,15 @@ def test_a_worker_process_joins_the_story_another_process_started_and_this_one_s
                   QUAKE_HERALD.replace("Tuesday", "Wednesday"), published=NOW + timedelta(hours=3))
     assert third.story_id == first.story_id
     assert Story.objects.get(pk=first.story_id).article_count == 3
+
+
+@pytest.mark.django_db
+def test_pruning_old_events_closes_quiet_stories_and_workers_rebuild_from_the_database():
+    old = store("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD, published=NOW - timedelta(days=5))
+    ClusterEvent.objects.update(created=timezone.now() - timedelta(days=3))
+    assert prune_events() == 1
+    assert Story.objects.get(pk=old.story_id).closed
+    # This process's last event is gone: it rebuilds its window from the database and goes on.
+    fresh = store("courier", "quake", "Rescuers reach Valparaíso after magnitude 7.1 quake", QUAKE_COURIER)
+    assert fresh.story_id != old.story_id
+    assert Story.objects.get(pk=fresh.story_id).article_count == 1
