@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.utils.dateparse import parse_datetime
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -31,7 +30,7 @@ class Match:
     article_id: int
     story_id: int
     relevance: float  # higher is better; comparable only within one query
-    moment: datetime  # published, else fetched
+    moment: float  # published, else fetched, in seconds since 1970 (UTC)
 
 
 @dataclass
@@ -111,12 +110,6 @@ def _backend(connection: BaseDatabaseWrapper):
     raise RuntimeError(f"search: no full-text index for the {connection.vendor} database; use SQLite or PostgreSQL")
 
 
-def _moment(value) -> datetime:
-    if isinstance(value, str):
-        value = parse_datetime(value)
-    return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
-
-
 def _filters(connection, source_column: str, moment_column: str, source_id, since, until) -> tuple[str, list]:
     sql, params = [], []
     if source_id is not None:
@@ -159,9 +152,10 @@ class SqliteIndex:
 
     @classmethod
     def install(cls, cursor) -> None:
+        # The triggers come with resume_sync once every migration has run: a later migration in the
+        # same run may rebuild store_article or store_source, which the triggers would block.
         cursor.execute(cls.TABLE)
         cls.rebuild(cursor)
-        cls.add_triggers(cursor)
 
     @classmethod
     def uninstall(cls, cursor) -> None:
@@ -198,13 +192,14 @@ class SqliteIndex:
     def matches(connection, expression: str, source_id, since, until) -> list[Match]:
         filters, params = _filters(connection, "a.source_id", "coalesce(a.published, a.fetched)", source_id, since, until)
         # Title counts ten times a word of text, the outlet's name three times.
-        sql = f"""SELECT a.id, a.story_id, -bm25(search_article, 10.0, 1.0, 3.0), coalesce(a.published, a.fetched)
+        sql = f"""SELECT a.id, a.story_id, -bm25(search_article, 10.0, 1.0, 3.0),
+                (julianday(coalesce(a.published, a.fetched)) - 2440587.5) * 86400.0
             FROM search_article JOIN store_article a ON a.id = search_article.rowid
             WHERE search_article MATCH %s AND a.story_id IS NOT NULL{filters}
             ORDER BY search_article.rowid DESC LIMIT {CANDIDATES}"""
         with connection.cursor() as cursor:
             cursor.execute(sql, [expression, *params])
-            return [Match(row[0], row[1], row[2], _moment(row[3])) for row in cursor.fetchall()]
+            return [Match(*row) for row in cursor.fetchall()]
 
     @staticmethod
     def snippets(connection, expression: str, article_ids: list[int]) -> list[tuple]:
@@ -258,10 +253,18 @@ class PostgresIndex:
                 || setweight(to_tsvector('{CONFIG}', coalesce(outlet, '')), 'B')
                 || setweight(to_tsvector('{CONFIG}', coalesce(body, '')), 'D')
         $$""",
+        # Every check of a column is in a function body: a trigger's WHEN or UPDATE OF would make
+        # PostgreSQL refuse to alter that column's type in a later migration of store.
         """CREATE OR REPLACE FUNCTION search_article_sync() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
             IF TG_OP = 'DELETE' THEN
                 DELETE FROM search_article WHERE article_id = OLD.id;
+                RETURN NULL;
+            END IF;
+            -- Only what is indexed matters: clustering rewrites story_id all the time.
+            IF TG_OP = 'UPDATE' AND OLD.title IS NOT DISTINCT FROM NEW.title AND OLD.text IS NOT DISTINCT FROM NEW.text
+               AND OLD.source_id IS NOT DISTINCT FROM NEW.source_id AND OLD.published IS NOT DISTINCT FROM NEW.published
+               AND OLD.fetched IS NOT DISTINCT FROM NEW.fetched THEN
                 RETURN NULL;
             END IF;
             INSERT INTO search_article (article_id, source_id, moment, document)
@@ -278,42 +281,41 @@ class PostgresIndex:
         END $$""",
         """CREATE OR REPLACE FUNCTION search_source_renamed() RETURNS trigger LANGUAGE plpgsql AS $$
         BEGIN
-            UPDATE search_article e SET document = search_document(a.title, a.text, NEW.name)
-            FROM store_article a WHERE a.id = e.article_id AND a.source_id = NEW.id;
+            IF OLD.name IS DISTINCT FROM NEW.name THEN
+                UPDATE search_article e SET document = search_document(a.title, a.text, NEW.name)
+                FROM store_article a WHERE a.id = e.article_id AND a.source_id = NEW.id;
+            END IF;
             RETURN NULL;
         END $$""",
         "DROP TRIGGER IF EXISTS search_article_insert ON store_article",
-        """CREATE TRIGGER search_article_insert AFTER INSERT ON store_article
-            FOR EACH ROW EXECUTE FUNCTION search_article_sync()""",
         "DROP TRIGGER IF EXISTS search_article_update ON store_article",
-        # Only what is indexed wakes this trigger: clustering rewrites story_id all the time.
-        """CREATE TRIGGER search_article_update AFTER UPDATE ON store_article FOR EACH ROW
-            WHEN (OLD.title IS DISTINCT FROM NEW.title OR OLD.text IS DISTINCT FROM NEW.text
-                  OR OLD.source_id IS DISTINCT FROM NEW.source_id OR OLD.published IS DISTINCT FROM NEW.published
-                  OR OLD.fetched IS DISTINCT FROM NEW.fetched)
-            EXECUTE FUNCTION search_article_sync()""",
         "DROP TRIGGER IF EXISTS search_article_delete ON store_article",
-        """CREATE TRIGGER search_article_delete AFTER DELETE ON store_article
+        "DROP TRIGGER IF EXISTS search_article_change ON store_article",
+        """CREATE TRIGGER search_article_change AFTER INSERT OR UPDATE OR DELETE ON store_article
             FOR EACH ROW EXECUTE FUNCTION search_article_sync()""",
         # Django's flush (and any TRUNCATE) fires no row trigger.
         "DROP TRIGGER IF EXISTS search_article_truncate ON store_article",
         """CREATE TRIGGER search_article_truncate AFTER TRUNCATE ON store_article
             FOR EACH STATEMENT EXECUTE FUNCTION search_article_clear()""",
         "DROP TRIGGER IF EXISTS search_source_rename ON store_source",
-        """CREATE TRIGGER search_source_rename AFTER UPDATE OF name ON store_source FOR EACH ROW
-            WHEN (OLD.name IS DISTINCT FROM NEW.name) EXECUTE FUNCTION search_source_renamed()""",
+        """CREATE TRIGGER search_source_rename AFTER UPDATE ON store_source
+            FOR EACH ROW EXECUTE FUNCTION search_source_renamed()""",
     ]
 
     @classmethod
     def install(cls, cursor) -> None:
+        cls.refresh(cursor)
+        cls.rebuild(cursor)
+
+    @classmethod
+    def refresh(cls, cursor) -> None:
         for statement in cls.INSTALL:
             cursor.execute(statement)
-        cls.rebuild(cursor)
 
     @classmethod
     def uninstall(cls, cursor) -> None:
         cursor.execute("DROP TRIGGER IF EXISTS search_source_rename ON store_source")
-        for name in ("insert", "update", "delete", "truncate"):
+        for name in ("change", "truncate"):
             cursor.execute(f"DROP TRIGGER IF EXISTS search_article_{name} ON store_article")
         cursor.execute("DROP TABLE IF EXISTS search_article")
         for function in ("search_article_sync()", "search_article_clear()", "search_source_renamed()",
@@ -323,9 +325,13 @@ class PostgresIndex:
     @staticmethod
     def rebuild(cursor) -> None:
         cursor.execute("TRUNCATE search_article")
+        # Building the GIN index once over a full table is many times faster than growing it row by row.
+        cursor.execute("DROP INDEX IF EXISTS search_article_document")
         cursor.execute("""INSERT INTO search_article (article_id, source_id, moment, document)
             SELECT a.id, a.source_id, coalesce(a.published, a.fetched), search_document(a.title, a.text, s.name)
             FROM store_article a JOIN store_source s ON s.id = a.source_id""")
+        cursor.execute("CREATE INDEX search_article_document ON search_article USING gin (document)")
+        cursor.execute("ANALYZE search_article")
 
     @staticmethod
     def expression(query: str) -> str:
@@ -335,7 +341,8 @@ class PostgresIndex:
     @classmethod
     def matches(cls, connection, expression: str, source_id, since, until) -> list[Match]:
         filters, params = _filters(connection, "e.source_id", "e.moment", source_id, since, until)
-        sql = f"""SELECT c.article_id, a.story_id, ts_rank(c.document, websearch_to_tsquery('{cls.CONFIG}', %s), 1), c.moment
+        sql = f"""SELECT c.article_id, a.story_id, ts_rank(c.document, websearch_to_tsquery('{cls.CONFIG}', %s), 1),
+                extract(epoch FROM c.moment)::float
             FROM (SELECT e.article_id, e.moment, e.document FROM search_article e
                   WHERE e.document @@ websearch_to_tsquery('{cls.CONFIG}', %s){filters}
                   ORDER BY e.moment DESC LIMIT {CANDIDATES}) c
@@ -343,7 +350,7 @@ class PostgresIndex:
             WHERE a.story_id IS NOT NULL"""
         with connection.cursor() as cursor:
             cursor.execute(sql, [expression, expression, *params])
-            return [Match(row[0], row[1], row[2], _moment(row[3])) for row in cursor.fetchall()]
+            return [Match(*row) for row in cursor.fetchall()]
 
     @classmethod
     def snippets(cls, connection, expression: str, article_ids: list[int]) -> list[tuple]:
@@ -362,6 +369,13 @@ def install(connection: BaseDatabaseWrapper) -> None:
     """Create the index, fill it from the stored articles, and start keeping it in step."""
     with connection.cursor() as cursor:
         _backend(connection).install(cursor)
+
+
+def refresh_triggers(connection: BaseDatabaseWrapper) -> None:
+    """Bring PostgreSQL's index functions and triggers to this version (SQLite's come back after every migrate)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            PostgresIndex.refresh(cursor)
 
 
 def uninstall(connection: BaseDatabaseWrapper) -> None:

@@ -14,6 +14,11 @@ from newsdesk.store.models import Article, Source, Story
 PER_PAGE = 20
 # An article this many days old counts half as much as an equally relevant one published now.
 RECENCY_DAYS = 3.0
+# What a result shows and the API returns of an article; its text and HTML are large and not needed.
+HIT_FIELDS = ("id", "url", "title", "authors", "published", "fetched", "summary", "image", "language", "word_count",
+              "truncated", "story_id", "source__id", "source__name", "story__id", "story__headline",
+              "story__first_seen", "story__last_updated", "story__article_count", "story__source_count",
+              "story__comment_count", "story__score", "story__lead_article")
 
 
 @dataclass
@@ -79,7 +84,7 @@ def search_stories(query: str, filters: Filters | None = None, page: int = 1, pe
     filters = filters or Filters()
     since, until = filters.bounds()
     found = fulltext.matches(query, source_id=filters.source.pk if filters.source else None, since=since, until=until)
-    best = best_per_story(found, now or timezone.now())
+    best = best_per_story(found, (now or timezone.now()).timestamp())
     page = max(page, 1)
     shown = best[(page - 1) * per_page: page * per_page]
     hits = load_hits(query, shown)
@@ -87,11 +92,11 @@ def search_stories(query: str, filters: Filters | None = None, page: int = 1, pe
                    total=len(best), more=len(found) >= fulltext.CANDIDATES, per_page=per_page)
 
 
-def best_per_story(found: list[fulltext.Match], now: datetime) -> list[tuple[float, fulltext.Match]]:
-    """(score, best match) of each story, best first, where score weighs relevance by age."""
+def best_per_story(found: list[fulltext.Match], now: float) -> list[tuple[float, fulltext.Match]]:
+    """(score, best match) of each story, best first, where score weighs relevance by age (now: a timestamp)."""
     best: dict[int, tuple[float, fulltext.Match]] = {}
     for match in found:
-        age_days = max((now - match.moment).total_seconds(), 0) / 86400
+        age_days = max(now - match.moment, 0) / 86400
         score = match.relevance / (1 + age_days / RECENCY_DAYS)
         if match.story_id not in best or score > best[match.story_id][0]:
             best[match.story_id] = (score, match)
@@ -101,7 +106,7 @@ def best_per_story(found: list[fulltext.Match], now: datetime) -> list[tuple[flo
 def load_hits(query: str, shown: list[tuple[float, fulltext.Match]]) -> list[Hit]:
     """The stories and articles of a page of matches, in order, with their highlighted snippets."""
     article_ids = [match.article_id for _, match in shown]
-    articles = Article.objects.select_related("source", "story").defer("html").in_bulk(article_ids)
+    articles = Article.objects.select_related("source", "story").only(*HIT_FIELDS).in_bulk(article_ids)
     marked = fulltext.snippets(query, article_ids)
     hits = []
     for article_id in article_ids:
