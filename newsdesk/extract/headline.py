@@ -154,8 +154,9 @@ def find_headings(tree: HtmlElement) -> list[tuple[HtmlElement, str]]:
     return found
 
 
-def choose_headline(tree: HtmlElement, meta_titles: list[str], site_names: list[str], url: str | None) -> str:
-    """Return the headline: the visible h1 that agrees with the page's own titles, else its cleanest title."""
+def choose_headline(tree: HtmlElement, meta_titles: list[str], site_names: list[str],
+                    url: str | None) -> tuple[str, HtmlElement | None]:
+    """Return the headline (the visible h1 that agrees with the page's own titles, else its cleanest title) and its h1."""
     hosts = host_names(url)
     titles = [strip_site_name(title, site_names, hosts) for title in meta_titles if clean(title)]
     headings = find_headings(tree)
@@ -169,9 +170,9 @@ def choose_headline(tree: HtmlElement, meta_titles: list[str], site_names: list[
         score += 0.5 if _HEADLINE_HINTS.search(hints) else 0.0
         score -= 1.0 if _in_chrome(element) else 0.0
         score -= 0.1 * position
-        candidates.append((score, text))
+        candidates.append((score, text, element))
     if candidates:
-        score, text = max(candidates, key=lambda pair: pair[0])
+        score, text, element = max(candidates, key=lambda candidate: candidate[0])
         if score > -0.5 or not titles:
-            return drop_tagline(strip_site_name(text, site_names, hosts))
-    return titles[0] if titles else ""
+            return drop_tagline(strip_site_name(text, site_names, hosts)), element
+    return (titles[0] if titles else ""), None

@@ -12,7 +12,7 @@ from htmldate import find_date
 from lxml.html import HtmlElement
 
 from newsdesk.extract.byline import clean_name, find_byline, split_names, unique
-from newsdesk.extract.dates import to_iso8601
+from newsdesk.extract.dates import dates_near, first_date_shown, to_iso8601
 from newsdesk.extract.headline import choose_headline, clean, compact, shared_suffix
 from newsdesk.extract.jsonld import read_jsonld
 from newsdesk.extract.types import Metadata
@@ -34,6 +34,11 @@ DESCRIPTION_KEYS = ("og:description", "description", "twitter:description", "dc.
 _DATE_IN_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _SKIP_DATES = re.compile(r"comment|related|recommend|sidebar|widget|footer|popular|trending|reply", re.I)
 _EARLIEST_YEAR = 1990
+_URL_DAY = re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/")
+# How far from the headline a printed date still belongs to it, in characters of text.
+_BEFORE_HEADLINE, _AFTER_HEADLINE = 150, 800
+# English-speaking places that write 03/09/2026 for 3 September; elsewhere English is month-first.
+DAY_FIRST_ENGLISH = {"en-gb", "en-au", "en-nz", "en-ie", "en-in", "en-za"}
 
 
 def read_meta_tags(tree: HtmlElement) -> dict[str, list[str]]:
@@ -103,12 +108,46 @@ def find_time_element(tree: HtmlElement) -> str | None:
 
 
 def guess_date(tree: HtmlElement, url: str | None) -> str | None:
-    """Ask htmldate, the slow last resort, for the date the page shows (a day, no time)."""
+    """Ask htmldate, the last resort, for the date the page shows (a day, no time)."""
     try:
-        found = find_date(tree, url=url, original_date=True, extensive_search=True, outputformat="%Y-%m-%d")
+        # Its extensive search would load dateparser's every locale: seconds, for a few pages more.
+        found = find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
     except (ValueError, TypeError):
         return None
     return parse_date(found)
+
+
+def find_published(tree: HtmlElement, headline: HtmlElement | None, url: str | None,
+                   published: list[str | None], modified: list[str | None], day_first: bool) -> str | None:
+    """Return the publication time: the day the page shows its readers, with the page's own time when they agree.
+
+    Readers (and the people who label pages) go by the date printed by the headline, which is
+    often a later revision than the metadata's publication time. A day in the URL beats both.
+    """
+    stamps = [stamp for stamp in (*published, *modified) if stamp]
+
+    def on(day: str) -> str:
+        return next((stamp for stamp in stamps if stamp[:10] == day), day)
+
+    in_url = _URL_DAY.search(url or "")
+    if in_url:
+        day = parse_date("-".join(in_url.groups()))
+        if day:
+            return on(day)
+    body = tree.find("body")
+    near = dates_near(body, headline, _BEFORE_HEADLINE, _AFTER_HEADLINE, day_first) if headline is not None and body is not None else []
+    plain = next((shown.day for shown in near if not shown.updated), None)
+    if plain and parse_date(plain):
+        return on(plain)
+    first_published = next((stamp for stamp in published if stamp), None)
+    if first_published:
+        return first_published
+    if near and parse_date(near[0].day):
+        return on(near[0].day)
+    shown = first_date_shown(body, day_first=day_first) if body is not None else None
+    if shown and parse_date(shown):
+        return on(shown)
+    return next((stamp for stamp in modified if stamp), None) or guess_date(tree, url)
 
 
 def _skipped(element: HtmlElement) -> bool:
@@ -173,12 +212,16 @@ def read_metadata(tree: HtmlElement, url: str | None) -> Metadata:
     if suffix:
         site_names.append(suffix)
     meta_titles = [title for title in (jsonld.text("headline"), og_title, jsonld.text("name"), head_title) if title]
-    title = choose_headline(tree, meta_titles, site_names, url)
+    title, headline = choose_headline(tree, meta_titles, site_names, url)
 
-    published = (parse_date(jsonld.text("datePublished")) or parse_date(first(tags, PUBLISHED_KEYS))
-                 or find_time_element(tree) or parse_date(jsonld.text("dateCreated"))
-                 or parse_date(jsonld.text("dateModified")) or parse_date(first(tags, MODIFIED_KEYS))
-                 or guess_date(tree, url))
+    language = find_language(tree, tags)
+    published = find_published(
+        tree, headline, url,
+        published=[parse_date(jsonld.text("datePublished")), parse_date(first(tags, PUBLISHED_KEYS)),
+                   find_time_element(tree), parse_date(jsonld.text("dateCreated"))],
+        modified=[parse_date(jsonld.text("dateModified")), parse_date(first(tags, MODIFIED_KEYS))],
+        day_first=bool(language) and not language.startswith("en") or language in DAY_FIRST_ENGLISH,
+    )
 
     canonical_link = next((link.get("href") for link in tree.iter("link")
                            if "canonical" in (link.get("rel") or "").lower().split() and link.get("href")), None)
@@ -191,7 +234,7 @@ def read_metadata(tree: HtmlElement, url: str | None) -> Metadata:
         title=title,
         authors=find_authors(tree, jsonld.author_names(), tags, site_names, jsonld.authors_are_organisations()),
         published=published,
-        language=find_language(tree, tags),
+        language=language,
         image=image,
         canonical=canonical,
         sitename=sitename,

@@ -8,7 +8,7 @@ from newsdesk.extract.byline import clean_name, split_names
 from newsdesk.extract.headline import strip_site_name
 from newsdesk.extract.metadata import parse_date, read_metadata
 
-URL = "https://www.dailybugle.com/news/2026/11/24/storm-hits-the-coast"
+URL = "https://www.dailybugle.com/news/storm-hits-the-coast"
 
 
 def page(head: str = "", body: str = "", lang: str = "en") -> lxml.html.HtmlElement:
@@ -159,3 +159,30 @@ def test_language_from_html_lang_or_og_locale():
 def test_entities_escaped_twice_in_meta_are_decoded():
     tree = page(head='<meta property="og:title" content="Ana&amp;#8217;s storm diary">')
     assert read_metadata(tree, URL).title == "Ana\u2019s storm diary"
+
+
+def test_date_printed_by_the_headline_is_the_day_readers_see_with_the_metadata_time_when_they_agree():
+    head = ('<meta property="article:published_time" content="2025-01-29T20:47:55+00:00">'
+            '<meta property="article:modified_time" content="2025-08-19T09:00:00+00:00">')
+    revised = page(head=head, body='<article><h1>Storm</h1><p>Ana Ruiz, August 19, 2025</p><p>Text.</p></article>')
+    assert read_metadata(revised, URL).published == "2025-08-19T09:00:00+00:00"
+    printed = page(head=head, body='<article><h1>Storm</h1><p>By Ana Ruiz · March 3, 2025</p><p>Text.</p></article>')
+    assert read_metadata(printed, URL).published == "2025-03-03"
+
+
+def test_publication_metadata_wins_over_a_printed_update_and_a_date_inside_the_headline_is_no_date():
+    head = '<meta property="article:published_time" content="2025-01-29T20:47:55+00:00">'
+    tree = page(head=head, body='<article><h1>What changed on March 3, 2025</h1><p>Updated: Aug 19, 2025</p></article>')
+    assert read_metadata(tree, URL).published == "2025-01-29T20:47:55+00:00"
+
+
+def test_day_in_the_url_and_day_first_numbers_outside_the_united_states():
+    assert read_metadata(page(), "https://www.dailybugle.com/2026/11/24/storm").published == "2026-11-24"
+    written = '<article><h1>Storm hits the coast</h1><p>03/09/2026</p><p>Text.</p></article>'
+    assert read_metadata(page(body=written, lang="en-US"), URL).published == "2026-03-09"
+    assert read_metadata(page(body=written, lang="en-GB"), URL).published == "2026-09-03"
+
+
+def test_without_metadata_the_first_date_printed_outside_navigation_is_taken():
+    tree = page(body='<nav>Archive: January 1, 2020</nav><main><p>Posted 5 February 2024</p><p>Text.</p></main>')
+    assert read_metadata(tree, URL).published == "2024-02-05"
