@@ -42,6 +42,7 @@ class Site:
     lead_outlet: str
     lead_author: str
     source_id: int
+    gallery_source_id: int  # an outlet whose lead images come from the simulated publisher
     screenshots: Path
 
 
@@ -69,21 +70,25 @@ def wait_until_serving(url: str, process: subprocess.Popen) -> None:
     raise AssertionError(f"newsdesk web did not answer on {url} within {WAIT_SECONDS} s")
 
 
-def seed(simulator: Simulator) -> dict:
-    """Subscribe to every simulated feed, poll them once, rank the stories; return a story to visit."""
+def seed(newsroom: Simulator, gallery: Simulator) -> dict:
+    """Subscribe to every simulated feed, poll them once, rank the stories; return what the tests visit."""
     from newsdesk.stories.rank import rescore_stories
-    from newsdesk.store.models import Article, Story
+    from newsdesk.store.models import Feed, Story
 
-    for url in simulator.feed_urls():
+    for url in newsroom.feed_urls() + gallery.feed_urls():
         newsdesk("add", url)
     newsdesk("fetch")
     rescore_stories()
-    candidates = (Article.objects.filter(story__isnull=False).exclude(authors=[]).exclude(image="")
-                  .exclude(text="").select_related("source").order_by("id"))
-    lead = next((a for a in candidates if a.related), None) or candidates.first()
-    assert lead is not None, "seeding: no article with text, author and image was ingested"
+    stories = Story.objects.select_related("lead_article__source").order_by("-source_count", "id")
+    # A story whose page has every part: text and author, related cards, best several outlets (they come first).
+    complete = [story for story in stories if story.lead_article and story.lead_article.authors
+                and story.lead_article.text and (story.related or story.lead_article.related)]
+    lead = complete[0].lead_article if complete else None
+    assert lead is not None, "seeding: no story has a lead with text and an author, and related cards"
+    gallery_feed = Feed.objects.get(url__in=gallery.feed_urls())
     return {"stories": Story.objects.count(), "story_id": lead.story_id, "lead_url": lead.url,
-            "lead_outlet": lead.source.name, "lead_author": lead.authors[0], "source_id": lead.source_id}
+            "lead_outlet": lead.source.name, "lead_author": lead.authors[0], "source_id": lead.source_id,
+            "gallery_source_id": gallery_feed.source_id}
 
 
 @pytest.fixture(scope="module")
@@ -92,15 +97,18 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
     from django.core.management import call_command
     from django.db import connection
 
-    # Generated pages: their lead images live on the simulated hosts (saved real pages point to the internet).
-    simulator = Simulator(hosts=3, feeds_per_host=2, articles_per_feed=8, seed=11, port=0, real_articles=False)
-    simulator.start()
+    # Saved real pages make distinct stories, but their images are on the internet; a few generated
+    # pages bring lead images served by the simulated publisher itself.
+    newsroom = Simulator(hosts=3, feeds_per_host=2, articles_per_feed=8, seed=11, port=0)
+    gallery = Simulator(hosts=1, feeds_per_host=1, articles_per_feed=3, seed=12, port=0, real_articles=False)
+    newsroom.start()
+    gallery.start()
     data_dir = tmp_path_factory.mktemp("web-data")
     port = free_port()
     process = None
     with django_db_blocker.unblock():
         try:
-            facts = seed(simulator)
+            facts = seed(newsroom, gallery)
             environment = {**os.environ, "NEWSDESK_DATABASE_URL": database_url(), "NEWSDESK_DATA_DIR": str(data_dir),
                            "NEWSDESK_WEB_WORKERS": "1"}
             connection.close()
@@ -120,7 +128,8 @@ def site(django_db_setup, django_db_blocker, tmp_path_factory):
                 except subprocess.TimeoutExpired:
                     process.kill()
                     process.wait()
-            simulator.stop()
+            newsroom.stop()
+            gallery.stop()
             call_command("flush", interactive=False, verbosity=0)
 
 

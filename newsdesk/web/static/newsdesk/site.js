@@ -69,5 +69,16 @@
     if (first && primaryLink(first)) { current = before; primaryLink(first).focus(); }
   });
 
+  // A publisher image that could not be fetched leaves no broken-image box behind.
+  function proxied(image) {
+    return image.tagName === "IMG" && (image.getAttribute("src") || "").indexOf("/img/?") === 0;
+  }
+  document.addEventListener("error", function (event) {
+    if (proxied(event.target)) event.target.remove();
+  }, true);
+  Array.prototype.forEach.call(document.images, function (image) {
+    if (proxied(image) && image.complete && image.naturalWidth === 0 && image.loading !== "lazy") image.remove();
+  });
+
   setUpThemeToggle();
 })();
