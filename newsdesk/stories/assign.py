@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from newsdesk.stories.cluster import Clusterer, ClusterConfig, Decision, StorySummary
 from newsdesk.stories.features import Document, Features, describe
+from newsdesk.stories.rank import age_hours, story_score
 from newsdesk.store.models import Article, ArticleFeatures, ClusterEvent, Story
 
 log = logging.getLogger(__name__)
@@ -95,13 +96,18 @@ def summarize(window: Window, key: int, new: bool = False) -> None:
         return
     related = [{"story": other, "score": round(score, 3)} for other, score in window.clusterer.related(key, RELATED_LIMIT)]
     if new:
-        Story.objects.filter(pk=key).update(related=related)
+        score = story_score(1, 0, age_hours(summary.last, timezone.now()))
+        Story.objects.filter(pk=key).update(related=related, score=score)
         return
     headline = Article.objects.filter(pk=int(summary.headline)).values_list("title", flat=True).first()
+    comments = Story.objects.filter(pk=key).values_list("comment_count", flat=True).first() or 0
+    sources = len(summary.sources) or 1
     Story.objects.filter(pk=key).update(
-        article_count=len(summary.members), source_count=len(summary.sources) or 1, first_seen=summary.first,
+        article_count=len(summary.members), source_count=sources, first_seen=summary.first,
         last_updated=summary.last, closed=False, lead_article_id=int(summary.representative),
         language=summary.language, related=related, **({"headline": headline} if headline else {}),
+        # Ranked at once, so a story gaining outlets rises before the next periodic rescoring.
+        score=story_score(sources, comments, age_hours(summary.last, timezone.now())),
     )
 
 
