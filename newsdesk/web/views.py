@@ -10,7 +10,7 @@ from pathlib import Path
 from django.db import connection
 from django.db.models import F, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
@@ -101,6 +101,8 @@ class Coverage:
 
 def story_page(request: HttpRequest, story_id: int) -> HttpResponse:
     story = get_object_or_404(Story.objects.select_related("lead_article__source"), id=story_id)
+    if story.merged_into_id and not story.article_count:
+        return redirect("web:story", story_id=story.merged_into_id)
     articles = list(story.articles.select_related("source").order_by(F("published").asc(nulls_last=True), "fetched", "id"))
     lead = story.lead_article or (articles[0] if articles else None)
     if lead is None:

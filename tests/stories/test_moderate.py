@@ -91,7 +91,7 @@ def test_a_split_story_keeps_both_parts_apart_and_each_draws_its_own_follow_ups(
         split_story(mixed, list(mixed.articles.all()), "mona")
 
 
-def test_merged_stories_become_one_and_the_old_one_points_to_it():
+def test_merged_stories_become_one_and_the_old_one_points_to_it(client):
     strike = store("herald", "strike", "German rail strike halts trains", STRIKE)
     flood = store("courier", "flood", "Po floods villages in northern Italy", FLOOD)
     target, other = Story.objects.get(pk=strike.story_id), Story.objects.get(pk=flood.story_id)
@@ -102,6 +102,7 @@ def test_merged_stories_become_one_and_the_old_one_points_to_it():
     target.refresh_from_db()
     assert (target.article_count, target.source_count) == (2, 2)
     assert Article.objects.get(pk=flood.pk).assignment["action"] == "merge"
+    assert client.get(f"/stories/{other.pk}/")["Location"] == f"/stories/{target.pk}/"
     assert store("gazette", "po", "Thousands evacuated as the Po bursts its banks", FLOOD_2, hours=1).story_id == target.pk
 
 
