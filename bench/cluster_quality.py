@@ -1,0 +1,152 @@
+"""Story clustering quality on the clustering development sets, beside the single-pass TF-IDF baseline.
+
+Streams each set in five seeded orders through `cluster_stream` (the code the live pipeline runs) and
+through the baseline of the corpus' SOURCE.md (TF-IDF cosine to cluster centroids, threshold 0.075),
+and prints BCubed precision, recall and F1, ARI and NMI: the mean and the spread (max - min) over orders.
+
+    .venv/bin/python bench/cluster_quality.py [--corpus DIR] [--orders 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.wcxb import default_corpus_dir  # noqa: E402
+from newsdesk.stories.cluster import cluster_stream  # noqa: E402
+from newsdesk.stories.features import Document  # noqa: E402
+
+BASELINE_THRESHOLD = 0.075
+BASELINE_FIGURES = {"googlenews": 0.950, "wikiref220": 0.869}  # as SOURCE.md reports them
+
+
+def load_googlenews(folder: Path) -> tuple[list[Document], dict[str, str]]:
+    """The Google News dev clusters: stemmed text, no titles, no times."""
+    docs, truth = [], {}
+    with open(folder / "googlenews-ts-dev.jsonl", encoding="utf-8") as lines:
+        for line in lines:
+            item = json.loads(line)
+            docs.append(Document(id=item["id"], title=item["title"], text=item["text"], published=None))
+            truth[item["id"]] = str(item["cluster"])
+    return docs, truth
+
+
+def load_wikiref(folder: Path) -> tuple[list[Document], dict[str, str]]:
+    """WikiRef220: title on the first line, then the body; labelled by the 16 topics of the file names."""
+    root = folder / "wikiref220"
+    docs, truth = [], {}
+    with open(root / "labels.csv", encoding="utf-8", newline="") as table:
+        for row in csv.DictReader(table):
+            raw = (root / "articles" / row["file"]).read_bytes()
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("cp1252", errors="replace")
+            lines = text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")
+            docs.append(Document(id=row["file"], title=lines[0].strip(), text="\n".join(lines[1:]).strip(), published=None))
+            truth[row["file"]] = row["topic_from_filename"]
+    return docs, truth
+
+
+def baseline_stream(docs: Sequence[Document], threshold: float = BASELINE_THRESHOLD) -> list[tuple[str, int]]:
+    """SOURCE.md's single pass: each article joins the closest cluster centroid by TF-IDF cosine, or starts one."""
+    vectors = TfidfVectorizer(sublinear_tf=True).fit_transform([f"{doc.title}\n{doc.text}" for doc in docs])
+    vectors = vectors.toarray().astype(np.float32)
+    centroids: list[np.ndarray] = []
+    out = []
+    for doc, vector in zip(docs, vectors):
+        best, best_score = None, threshold
+        if centroids:
+            matrix = np.vstack(centroids)
+            norms = np.linalg.norm(matrix, axis=1)
+            scores = matrix @ vector / np.where(norms > 0, norms, 1.0)
+            index = int(np.argmax(scores))
+            if scores[index] >= best_score:
+                best = index
+        if best is None:
+            centroids.append(vector.copy())
+            best = len(centroids) - 1
+        else:
+            centroids[best] += vector
+        out.append((doc.id, best))
+    return out
+
+
+def bcubed(assigned: dict[str, object], truth: dict[str, str]) -> tuple[float, float, float]:
+    """BCubed precision, recall and F1 over articles."""
+    clusters: dict[object, list[str]] = defaultdict(list)
+    for doc_id, cluster in assigned.items():
+        clusters[cluster].append(doc_id)
+    class_sizes = Counter(truth.values())
+    precision = recall = 0.0
+    for members in clusters.values():
+        labels = Counter(truth[doc_id] for doc_id in members)
+        for label, count in labels.items():
+            precision += count * count / len(members)
+            recall += count * count / class_sizes[label]
+    precision /= len(assigned)
+    recall /= len(assigned)
+    return precision, recall, 2 * precision * recall / (precision + recall)
+
+
+def score_run(run: Callable[[Sequence[Document]], list[tuple[str, int]]], docs: list[Document],
+              truth: dict[str, str], orders: int) -> tuple[dict[str, list[float]], float]:
+    figures: dict[str, list[float]] = defaultdict(list)
+    started = time.perf_counter()
+    for seed in range(orders):
+        stream = list(docs)
+        random.Random(seed).shuffle(stream)
+        assigned = dict(run(stream))
+        precision, recall, f1 = bcubed(assigned, truth)
+        ids = sorted(assigned)
+        figures["P"].append(precision)
+        figures["R"].append(recall)
+        figures["F1"].append(f1)
+        figures["ARI"].append(adjusted_rand_score([truth[i] for i in ids], [assigned[i] for i in ids]))
+        figures["NMI"].append(normalized_mutual_info_score([truth[i] for i in ids], [assigned[i] for i in ids]))
+        figures["stories"].append(len(set(assigned.values())))
+    return figures, (time.perf_counter() - started) / orders
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, help="corpus root (default: $NEWSDESK_CORPUS_DIR or ../shared/corpus)")
+    parser.add_argument("--orders", type=int, default=5, help="seeded stream orders per set")
+    args = parser.parse_args()
+    folder = (args.corpus or default_corpus_dir()) / "clustering-dev"
+    if not folder.is_dir():
+        sys.exit(f"bench: no clustering development data in {folder}; set NEWSDESK_CORPUS_DIR to the shared corpus")
+    print(f"orders: seeds 0..{args.orders - 1}; figures are the mean over orders, ± the spread (max - min)")
+    print(f"{'set':<11} {'clusterer':<24} {'BCubed P':>9} {'BCubed R':>9} {'BCubed F1':>15} {'ARI':>6} {'NMI':>6} {'stories':>8} {'s/order':>8}")
+    for name, loader in (("googlenews", load_googlenews), ("wikiref220", load_wikiref)):
+        docs, truth = loader(folder)
+        results = {}
+        for label, run in (("baseline single pass", baseline_stream), ("newsdesk", lambda stream: list(cluster_stream(stream)))):
+            figures, seconds = score_run(run, docs, truth, args.orders)
+            results[label] = figures
+            f1 = figures["F1"]
+            print(f"{name:<11} {label:<24} {statistics.mean(figures['P']):>9.3f} {statistics.mean(figures['R']):>9.3f} "
+                  f"{statistics.mean(f1):>7.3f} ± {max(f1) - min(f1):.3f} {statistics.mean(figures['ARI']):>6.3f} "
+                  f"{statistics.mean(figures['NMI']):>6.3f} {statistics.mean(figures['stories']):>8.1f} {seconds:>8.2f}")
+        base = 1 - statistics.mean(results["baseline single pass"]["F1"])
+        ours = 1 - statistics.mean(results["newsdesk"]["F1"])
+        print(f"{name:<11} error cut vs the baseline run here: {1 - ours / base:.0%} (target ≥ 40%); "
+              f"SOURCE.md baseline F1 {BASELINE_FIGURES[name]:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,498 @@
+"""Online story clustering: each article, in arrival order, joins the story it reports or starts one.
+
+Pure Python on plain data (no Django). The live pipeline persists what this decides; every piece of
+state here is rebuilt by replaying `add` for the open window's articles, and everything of a story is
+dropped when it closes, so memory follows the open window, not the history.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from newsdesk.stories.features import Document, Features, describe
+
+HOUR = 3600.0
+NAME = "@"
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """How alike an article and a story must be, and how long a quiet story stays open."""
+
+    threshold: float = 0.3  # evidence an article must reach to join a story
+    window_hours: float = 72.0  # a story quiet this long closes
+    fresh_hours: float = 24.0  # within this gap time is no evidence against joining
+    late_penalty: float = 0.3  # share of the evidence lost by a follow-up at the end of the window
+    name_weight: float = 1.0  # weight of a name beside a word mentioned once
+    member_weight: float = 1.0  # weight of the best single member beside the centroid
+    merge_threshold: float = 0.35  # centroid cosine from which two stories are one event
+    copy_similarity: float = 0.6  # estimated shingle Jaccard from which an article is a copy
+    retrieval_terms: int = 30  # heaviest terms of an article used to find candidate stories
+    candidates: int = 40  # candidate stories scored in full
+    common_share: float = 0.2  # terms in more of the open window than this find no candidates
+    minhash_bands: int = 21
+    minhash_rows: int = 3
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an article is in its story; shown to admins."""
+
+    kind: str  # "new" | "copy" | "similar"
+    similarity: float  # the score that decided it (0 for new)
+    shared_names: tuple[str, ...]
+    time_gap_hours: float | None
+    copy_of: str | None  # the document this one copies, when kind == "copy"
+
+    def as_json(self) -> dict:
+        return {"kind": self.kind, "similarity": round(self.similarity, 4), "shared_names": list(self.shared_names),
+                "time_gap_hours": None if self.time_gap_hours is None else round(self.time_gap_hours, 2),
+                "copy_of": self.copy_of}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Reason:
+        return cls(kind=data["kind"], similarity=data["similarity"], shared_names=tuple(data["shared_names"]),
+                   time_gap_hours=data["time_gap_hours"], copy_of=data["copy_of"])
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Where an article goes: an existing story's key, or None for a new story."""
+
+    story: int | None
+    reason: Reason
+    # Open stories that, with this article added, report the same event as `story`: after add(),
+    # call merge(story, key) for each, in order.
+    merge: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class StorySummary:
+    """A story as the clusterer sees it: members in arrival order and the articles that stand for it."""
+
+    key: int
+    members: tuple[str, ...]
+    representative: str  # the most central member
+    headline: str  # the most central member with a title (the representative when none has one)
+    sources: tuple[str, ...]
+    language: str
+    first: datetime
+    last: datetime
+
+
+@dataclass
+class _Member:
+    story: int
+    when: float
+    vector: dict[str, float]  # unit length, weighted with the window's IDF as it was when added
+    names: tuple[str, ...]
+    minhash: tuple[int, ...]
+    bands: tuple[int, ...]
+    language: str
+    source: str
+    has_title: bool
+    timed: bool
+
+
+@dataclass
+class _Story:
+    members: dict[str, None] = field(default_factory=dict)  # ordered set
+    centroid: dict[str, float] = field(default_factory=dict)  # sum of member vectors
+    norm2: float = 0.0
+    names: Counter = field(default_factory=Counter)
+    languages: Counter = field(default_factory=Counter)
+    last: float = -math.inf
+    first: float = math.inf
+    timed: bool = False
+
+
+class Clusterer:
+    """The open window's stories, and the decision for each new article."""
+
+    def __init__(self, config: ClusterConfig = ClusterConfig()):
+        self.config = config
+        self._members: dict[str, _Member] = {}
+        self._stories: dict[int, _Story] = {}
+        self._df: Counter = Counter()  # open articles per term
+        self._term_stories: dict[str, dict[int, int]] = {}  # term -> story -> members with it
+        self._term_docs: dict[str, dict[str, float]] = {}  # term -> article -> weight
+        self._name_stories: dict[str, dict[int, int]] = {}
+        self._bands: dict[int, dict[str, None]] = {}
+        self._forbidden: set[frozenset[int]] = set()
+
+    # The decision ---------------------------------------------------------------------------
+
+    def decide(self, doc_id: str, features: Features, when: datetime) -> Decision:
+        """Return the story this article reports (or None for a new one), with the reason; changes nothing."""
+        moment = when.timestamp()
+        copy = self._find_copy(doc_id, features)
+        if copy is not None:
+            original, _ = copy
+            member = self._members[original]
+            story = self._stories[member.story]
+            return Decision(member.story, Reason("copy", 1.0, self._shared_names(features.names, story),
+                                                 self._gap(features, story, moment), original))
+        vector = self._vector(features)
+        best = self._best_story(doc_id, vector, features, moment)
+        if best is None:
+            return Decision(None, Reason("new", 0.0, (), None, None))
+        key, score = best
+        story = self._stories[key]
+        return Decision(key, Reason("similar", score, self._shared_names(features.names, story),
+                                    self._gap(features, story, moment), None),
+                        self._converging(key, vector, features.language, moment))
+
+    def _converging(self, key: int, vector: dict[str, float], language: str, moment: float) -> tuple[int, ...]:
+        """Other open stories whose centroid, once this article joins `key`, is as one with its centroid."""
+        config = self.config
+        story = self._stories[key]
+        grown = dict(story.centroid)
+        for term, weight in vector.items():
+            grown[term] = grown.get(term, 0.0) + weight
+        norm = math.sqrt(sum(value * value for value in grown.values())) or 1.0
+        common = max(8.0, config.common_share * len(self._members))
+        heaviest = sorted(grown.items(), key=lambda item: (-item[1], item[0]))[:config.retrieval_terms]
+        dots: dict[int, float] = {}
+        for term, weight in heaviest:
+            if self._df[term] > common:
+                continue
+            for other in self._term_stories.get(term, ()):
+                if other != key:
+                    dots[other] = dots.get(other, 0.0) + weight * self._stories[other].centroid[term]
+        horizon = moment - config.window_hours * HOUR
+        ranked = sorted(dots.items(), key=lambda item: (-item[1] / (math.sqrt(self._stories[item[0]].norm2) or 1.0), item[0]))
+        merging = []
+        for other, _ in ranked[:5]:
+            state = self._stories[other]
+            if state.last < horizon or frozenset((key, other)) in self._forbidden:
+                continue
+            if story.languages and state.languages and not (set(story.languages) & set(state.languages)):
+                continue
+            small, large = (state.centroid, grown) if len(state.centroid) < len(grown) else (grown, state.centroid)
+            dot = sum(weight * large.get(term, 0.0) for term, weight in small.items())
+            if dot / norm / (math.sqrt(state.norm2) or 1.0) >= config.merge_threshold:
+                merging.append(other)
+        return tuple(merging)
+
+    def _best_story(self, doc_id: str, vector: dict[str, float], features: Features,
+                    moment: float) -> tuple[int, float] | None:
+        config = self.config
+        horizon = moment - config.window_hours * HOUR
+        centroid_dots, member_best = self._retrieve(doc_id, vector)
+        for name in features.names:
+            for key in self._name_stories.get(name, ()):
+                centroid_dots.setdefault(key, 0.0)
+        ranked = sorted(centroid_dots.items(), key=lambda item: (-item[1] / math.sqrt(self._stories[item[0]].norm2), item[0]))
+        best: tuple[int, float] | None = None
+        for key, _ in ranked[:config.candidates]:
+            story = self._stories[key]
+            if story.last < horizon or not _same_language(features.language, story):
+                continue
+            score = self._score(vector, features, story, member_best.get(key, 0.0), moment)
+            if score >= config.threshold and (best is None or score > best[1]):
+                best = (key, score)
+        return best
+
+    def _retrieve(self, doc_id: str, vector: dict[str, float]) -> tuple[dict[int, float], dict[int, float]]:
+        """Partial dot products with story centroids and the best single member, over the telling terms."""
+        config = self.config
+        common = max(8.0, config.common_share * len(self._members))
+        heaviest = sorted(vector.items(), key=lambda item: (-item[1], item[0]))[:config.retrieval_terms]
+        centroid_dots: dict[int, float] = {}
+        doc_dots: dict[str, float] = {}
+        for term, weight in heaviest:
+            if self._df[term] > common:
+                continue
+            for key in self._term_stories.get(term, ()):
+                centroid_dots[key] = centroid_dots.get(key, 0.0) + weight * self._stories[key].centroid[term]
+            for other, other_weight in self._term_docs.get(term, {}).items():
+                doc_dots[other] = doc_dots.get(other, 0.0) + weight * other_weight
+        member_best: dict[int, float] = {}
+        for other, dot in doc_dots.items():
+            if other == doc_id:
+                continue
+            key = self._members[other].story
+            if dot > member_best.get(key, 0.0):
+                member_best[key] = dot
+        return centroid_dots, member_best
+
+    def _score(self, vector: dict[str, float], features: Features, story: _Story, member_best: float,
+               moment: float) -> float:
+        config = self.config
+        centroid = story.centroid
+        dot = sum(weight * centroid.get(term, 0.0) for term, weight in vector.items())
+        cosine = dot / math.sqrt(story.norm2) if story.norm2 > 0 else 0.0
+        evidence = max(cosine, config.member_weight * member_best)
+        if story.timed and features.published is not None:
+            gap = abs(moment - story.last) / HOUR
+            if gap > config.fresh_hours:
+                late = min(1.0, (gap - config.fresh_hours) / max(config.window_hours - config.fresh_hours, 1e-9))
+                evidence *= 1.0 - config.late_penalty * late
+        return evidence
+
+    def _find_copy(self, doc_id: str, features: Features) -> tuple[str, float] | None:
+        if not features.minhash:
+            return None
+        seen: dict[str, None] = {}
+        for band in self._band_keys(features.minhash):
+            for other in self._bands.get(band, ()):
+                if other != doc_id:
+                    seen[other] = None
+        best: tuple[str, float] | None = None
+        for other in seen:
+            member = self._members[other]
+            same = sum(a == b for a, b in zip(features.minhash, member.minhash)) / len(features.minhash)
+            if same >= self.config.copy_similarity and (best is None or same > best[1]):
+                best = (other, same)
+        return best
+
+    def _band_keys(self, signature: tuple[int, ...]) -> tuple[int, ...]:
+        rows = self.config.minhash_rows
+        return tuple(hash((band, signature[band * rows:(band + 1) * rows])) for band in range(self.config.minhash_bands)
+                     if (band + 1) * rows <= len(signature))
+
+    def _vector(self, features: Features) -> dict[str, float]:
+        """The article's terms weighted by their rarity in the open window, at unit length."""
+        total = len(self._members)
+        terms = list(features.terms)
+        # Names count as terms of their own ("@" keeps them apart from words), so a shared rare name is
+        # strong evidence and a name in every article ("US") weak, by the same rarity weighting.
+        terms += [(NAME + name, self.config.name_weight) for name in features.names]
+        weighted = {term: weight * (math.log((total + 1) / (self._df[term] + 1)) + 1.0) for term, weight in terms}
+        norm = math.sqrt(sum(value * value for value in weighted.values())) or 1.0
+        return {term: value / norm for term, value in weighted.items()}
+
+    def _shared_names(self, names: tuple[str, ...], story: _Story) -> tuple[str, ...]:
+        return tuple(name for name in names if story.names.get(name))[:5]
+
+    def _gap(self, features: Features, story: _Story, moment: float) -> float | None:
+        if features.published is None or not story.timed:
+            return None
+        return abs(moment - story.last) / HOUR
+
+    # Changes --------------------------------------------------------------------------------
+
+    def add(self, doc_id: str, features: Features, when: datetime, story: int) -> None:
+        """Put the article in the given story (a key not open yet starts a new story)."""
+        if doc_id in self._members:
+            self.remove(doc_id)
+        vector = self._vector(features)
+        minhash = features.minhash
+        member = _Member(story, when.timestamp(), vector, features.names, minhash,
+                         self._band_keys(minhash) if minhash else (), features.language, features.source,
+                         features.has_title, features.published is not None)
+        self._insert(doc_id, member, vector)
+
+    def _insert(self, doc_id: str, member: _Member, vector: dict[str, float]) -> None:
+        story = member.story
+        self._members[doc_id] = member
+        target = self._stories.setdefault(story, _Story())
+        target.members[doc_id] = None
+        dot = sum(weight * target.centroid.get(term, 0.0) for term, weight in vector.items())
+        target.norm2 += 2 * dot + sum(weight * weight for weight in vector.values())
+        for term, weight in vector.items():
+            target.centroid[term] = target.centroid.get(term, 0.0) + weight
+            postings = self._term_stories.setdefault(term, {})
+            postings[story] = postings.get(story, 0) + 1
+            self._term_docs.setdefault(term, {})[doc_id] = weight
+            self._df[term] += 1
+        for name in member.names:
+            target.names[name] += 1
+            postings = self._name_stories.setdefault(name, {})
+            postings[story] = postings.get(story, 0) + 1
+        if member.language:
+            target.languages[member.language] += 1
+        for band in member.bands:
+            self._bands.setdefault(band, {})[doc_id] = None
+        target.last = max(target.last, member.when)
+        target.first = min(target.first, member.when)
+        target.timed = target.timed or member.timed
+
+    def remove(self, doc_id: str) -> None:
+        """Take the article out of its story; an emptied story is dropped."""
+        member = self._members.pop(doc_id, None)
+        if member is None:
+            return
+        story = self._stories[member.story]
+        del story.members[doc_id]
+        dot = sum(weight * story.centroid.get(term, 0.0) for term, weight in member.vector.items())
+        story.norm2 = max(0.0, story.norm2 - 2 * dot + sum(weight * weight for weight in member.vector.values()))
+        for term, weight in member.vector.items():
+            left = story.centroid[term] - weight
+            _decrement(self._term_stories, term, member.story)
+            if self._term_stories.get(term, {}).get(member.story):
+                story.centroid[term] = left
+            else:
+                del story.centroid[term]
+            docs = self._term_docs[term]
+            del docs[doc_id]
+            if not docs:
+                del self._term_docs[term]
+            self._df[term] -= 1
+            if self._df[term] <= 0:
+                del self._df[term]
+        for name in member.names:
+            story.names[name] -= 1
+            if story.names[name] <= 0:
+                del story.names[name]
+            _decrement(self._name_stories, name, member.story)
+        if member.language:
+            story.languages[member.language] -= 1
+            if story.languages[member.language] <= 0:
+                del story.languages[member.language]
+        for band in member.bands:
+            bucket = self._bands[band]
+            del bucket[doc_id]
+            if not bucket:
+                del self._bands[band]
+        if not story.members:
+            del self._stories[member.story]
+            self._forbidden = {pair for pair in self._forbidden if member.story not in pair}
+        elif member.when >= story.last or member.when <= story.first:
+            times = [self._members[other].when for other in story.members]
+            story.last, story.first = max(times), min(times)
+            story.timed = any(self._members[other].timed for other in story.members)
+        if not story.centroid:
+            story.norm2 = 0.0
+
+    def merge(self, keep: int, gone: int) -> None:
+        """Move every article of story `gone` into story `keep`; `gone` no longer exists."""
+        if keep == gone or gone not in self._stories:
+            return
+        for doc_id in list(self._stories[gone].members):
+            member = self._members[doc_id]
+            self.remove(doc_id)
+            member.story = keep
+            self._insert(doc_id, member, member.vector)
+        self._forbidden = {frozenset(keep if key == gone else key for key in pair) for pair in self._forbidden}
+        self._forbidden = {pair for pair in self._forbidden if len(pair) == 2}
+
+    def forbid(self, story_a: int, story_b: int) -> None:
+        """Record a moderator's split: the two stories are different events (they stay related, never merged)."""
+        if story_a != story_b:
+            self._forbidden.add(frozenset((story_a, story_b)))
+
+    def close_before(self, when: datetime) -> list[int]:
+        """Close the stories quiet since `when`: drop them from memory and return their keys."""
+        cutoff = when.timestamp()
+        closing = [key for key, story in self._stories.items() if story.last < cutoff]
+        for key in closing:
+            for doc_id in list(self._stories[key].members):
+                self.remove(doc_id)
+        return closing
+
+    # Questions ------------------------------------------------------------------------------
+
+    def story_of(self, doc_id: str) -> int | None:
+        """Return the open story the article is in, or None."""
+        member = self._members.get(doc_id)
+        return member.story if member else None
+
+    def summary(self, story: int) -> StorySummary:
+        """Return the story's members, its most central article, its headline article, outlets and language."""
+        state = self._stories[story]
+        norm = math.sqrt(state.norm2) or 1.0
+
+        def centrality(doc_id: str) -> float:
+            vector = self._members[doc_id].vector
+            return sum(weight * state.centroid.get(term, 0.0) for term, weight in vector.items()) / norm
+
+        members = tuple(state.members)
+        ranked = sorted(members, key=lambda doc_id: -centrality(doc_id))  # stable: ties go to the earlier
+        titled = [doc_id for doc_id in ranked if self._members[doc_id].has_title]
+        sources = sorted({self._members[doc_id].source for doc_id in members} - {""})
+        language = max(sorted(state.languages), key=state.languages.get) if state.languages else ""
+        return StorySummary(story, members, ranked[0], titled[0] if titled else ranked[0], tuple(sources), language,
+                            datetime.fromtimestamp(state.first, timezone.utc), datetime.fromtimestamp(state.last, timezone.utc))
+
+    def related(self, story: int, limit: int = 5) -> list[tuple[int, float]]:
+        """Return the closest other open stories with their similarity, closest first."""
+        state = self._stories[story]
+        norm = math.sqrt(state.norm2) or 1.0
+        common = max(8.0, self.config.common_share * len(self._members))
+        heaviest = sorted(state.centroid.items(), key=lambda item: (-item[1], item[0]))[:self.config.retrieval_terms * 2]
+        dots: dict[int, float] = {}
+        for term, weight in heaviest:
+            if self._df[term] > common:
+                continue
+            for key in self._term_stories.get(term, ()):
+                if key != story:
+                    dots[key] = dots.get(key, 0.0) + weight * self._stories[key].centroid[term]
+        language = state.languages
+        scored = []
+        for key, dot in dots.items():
+            other = self._stories[key]
+            if language and other.languages and not (set(language) & set(other.languages)):
+                continue
+            scored.append((key, dot / norm / (math.sqrt(other.norm2) or 1.0)))
+        scored.sort(key=lambda item: (-item[1], item[0]))
+        return [(key, round(score, 4)) for key, score in scored[:limit] if score > 0]
+
+    def sizes(self) -> dict[str, int]:
+        """Return how many articles, stories, terms and index entries are held (memory follows these)."""
+        return {"articles": len(self._members), "stories": len(self._stories), "terms": len(self._df),
+                "term_postings": sum(len(p) for p in self._term_stories.values()),
+                "name_postings": sum(len(p) for p in self._name_stories.values()),
+                "bands": len(self._bands), "forbidden": len(self._forbidden)}
+
+
+def _same_language(language: str, story: _Story) -> bool:
+    return not language or not story.languages or language in story.languages
+
+
+def _decrement(postings: dict[str, dict[int, int]], key: str, story: int) -> None:
+    stories = postings[key]
+    stories[story] -= 1
+    if stories[story] <= 0:
+        del stories[story]
+        if not stories:
+            del postings[key]
+
+
+def cluster_stream(docs: Iterable[Document], config: ClusterConfig = ClusterConfig()) -> Iterator[tuple[str, int]]:
+    """Cluster articles in stream order as the live pipeline would; yield (article id, final story key) in input order."""
+    clusterer = Clusterer(config)
+    window = timedelta(hours=config.window_hours)
+    order: list[tuple[str, int]] = []
+    merged_into: dict[int, int] = {}
+    next_key = 1
+    for count, (doc, when) in enumerate(_arrival_times(docs)):
+        if count % 64 == 0:
+            clusterer.close_before(when - window)
+        features = describe(doc)
+        decision = clusterer.decide(doc.id, features, when)
+        story = decision.story
+        if story is None:
+            story, next_key = next_key, next_key + 1
+        clusterer.add(doc.id, features, when, story)
+        for other in decision.merge:
+            clusterer.merge(story, other)
+            merged_into[other] = story
+        order.append((doc.id, story))
+    # Stories can merge until the stream ends, so an article's key is final only then.
+    for doc_id, story in order:
+        while story in merged_into:
+            story = merged_into[story]
+        yield doc_id, story
+
+
+def _arrival_times(docs: Iterable[Document]) -> Iterator[tuple[Document, datetime]]:
+    """Pair each article with its time; an article without one arrives at the latest time seen so far."""
+    clock: datetime | None = None
+    waiting: list[Document] = []  # untimed articles before the first time: they arrive with it
+    for doc in docs:
+        if doc.published is None and clock is None:
+            waiting.append(doc)
+            continue
+        if doc.published is not None:
+            clock = doc.published if clock is None else max(clock, doc.published)
+        for early in waiting:
+            yield early, clock
+        waiting = []
+        yield doc, doc.published or clock
+    for early in waiting:
+        yield early, datetime(1970, 1, 1, tzinfo=timezone.utc)

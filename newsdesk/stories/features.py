@@ -1,0 +1,207 @@
+"""What the story clusterer keeps of an article: weighted terms, names, a MinHash signature, language, time.
+
+Pure Python on plain data (no Django): the CLI, the benchmarks and the live pipeline share it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+import numpy as np
+
+TOP_TERMS = 80
+TOP_NAMES = 24
+TITLE_WEIGHT = 2  # a title word counts as two body words: the headline states the event
+MINHASH_SIZE = 64
+SHINGLE_WORDS = 3
+MIN_SHINGLES = 8  # below this a text is too short to call anything a copy of it
+
+# Short profiles of each language's most frequent function words: enough to tell languages apart
+# on a news text, and to keep such words out of the terms.
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset("""a about above after again against all also am an and any are as at be because been before
+        being below between both but by can could did do does doing down during each few for from further had has
+        have having he her here hers him his how i if in into is it its itself just me more most my no nor not now
+        of off on once only or other our out over own same she should so some such than that the their them then
+        there these they this those through to too under until up very was we were what when where which while who
+        whom why will with would you your said says say told according year years new one two first last week
+        monday tuesday wednesday thursday friday saturday sunday time people may many made make like get got""".split()),
+    "de": frozenset("""aber alle als also am an auch auf aus bei bin bis bist da damit dann das dass dem den denn der
+        des die dies diese dieser doch dort du durch ein eine einem einen einer eines er es für gegen hat hatte haben
+        hier ich ihr im in ist ja jetzt kann kein keine mit nach nicht noch nun nur ob oder ohne sein seine sich sie
+        sind so soll über um und uns unter vom von vor war waren was weil wenn werden wie wir wird wurde zu zum zur
+        zwischen sagte heute jahr jahre""".split()),
+    "fr": frozenset("""au aux avec ce ces cette dans de des du elle elles en est et être eu il ils je la le les leur
+        lui mais me même mes moi mon ne nos notre nous on ont ou où par pas pour qu que qui sa se ses son sont sur ta
+        te tes toi ton tu un une vos votre vous été était sans sous après avant aussi plus leurs selon entre dont
+        a""".split()),
+    "es": frozenset("""a al algo como con contra cual cuando de del desde donde el ella ellos en entre era es esa ese
+        esta este esto fue ha han hasta la las le les lo los más me mi muy no nos o para pero por que quien se sin
+        sobre su sus también tiene un una uno y ya según dijo año""".split()),
+    "it": frozenset("""a ad al alla alle anche che chi con cui da dal dalla dei del della delle di e è gli ha hanno
+        il in la le lo ma nel nella non per più quando questo questa se si sono su sua suo tra un una uno sulla
+        degli anni""".split()),
+    "nl": frozenset("""aan al als bij dat de den der deze die dit door een en er had heeft het hij hun in is je kan
+        maar met na naar niet nog nu of om onder ons ook op over te tot uit van voor was wat werd wij worden wordt
+        zal ze zich zijn zo""".split()),
+    "pt": frozenset("""a ao aos as com como da das de do dos e ela ele eles em entre era essa esse esta este foi há
+        isso já mais mas na nas não no nos o os ou para pela pelo por que se sem seu sua são também um uma
+        disse""".split()),
+}
+ALL_STOPWORDS = frozenset().union(*STOPWORDS.values())
+# Words that would otherwise be read as a language signal although several languages share them.
+_AMBIGUOUS = frozenset(w for w in ALL_STOPWORDS if sum(w in words for words in STOPWORDS.values()) > 1)
+MIN_LANGUAGE_HITS = 4
+
+_WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?", re.UNICODE)
+_SENTENCE_BREAK = re.compile(r"[.!?:;\"“”«»()\[\]\n]")
+_MINHASH_PRIME = (1 << 61) - 1
+_rng = np.random.default_rng(20261125)
+_MINHASH_A = _rng.integers(1, _MINHASH_PRIME, MINHASH_SIZE, dtype=np.uint64)
+_MINHASH_B = _rng.integers(0, _MINHASH_PRIME, MINHASH_SIZE, dtype=np.uint64)
+
+
+@dataclass(frozen=True)
+class Document:
+    """One article as the clusterer sees it."""
+
+    id: str
+    title: str
+    text: str  # lead and body, plain text
+    published: datetime | None  # aware datetime, or None: arrival order only
+    source: str = ""
+    language: str = ""  # ISO code if known; else detected from function words, or ""
+
+
+@dataclass(frozen=True)
+class Features:
+    """What the clusterer keeps of a document; round-trips through JSON for storage."""
+
+    terms: tuple[tuple[str, float], ...]  # top terms by weight, heaviest first
+    names: tuple[str, ...]  # people, places, organisations, lowercased, most mentioned first
+    minhash: tuple[int, ...]  # empty when the text is too short to recognise a copy
+    language: str
+    published: float | None  # POSIX seconds
+    source: str = ""
+    has_title: bool = False
+
+    def as_json(self) -> dict:
+        return {"terms": [[term, weight] for term, weight in self.terms], "names": list(self.names),
+                "minhash": list(self.minhash), "language": self.language, "published": self.published,
+                "source": self.source, "has_title": self.has_title}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Features:
+        return cls(terms=tuple((term, float(weight)) for term, weight in data["terms"]), names=tuple(data["names"]),
+                   minhash=tuple(int(value) for value in data["minhash"]), language=data["language"],
+                   published=data["published"], source=data.get("source", ""), has_title=data.get("has_title", False))
+
+
+def describe(doc: Document) -> Features:
+    """Return the features of one article; the same document always gives the same features."""
+    title_words = _WORD.findall(doc.title)
+    body_words = _WORD.findall(doc.text)
+    lowered = [word.lower() for word in title_words + body_words]
+    language = _primary_language(doc.language) or detect_language(lowered)
+    counts: Counter[str] = Counter()
+    for position, word in enumerate(lowered):
+        if word in ALL_STOPWORDS or len(word) < 2:
+            continue
+        counts[stem(word, language)] += TITLE_WEIGHT if position < len(title_words) else 1
+    # Sublinear term frequency: the tenth mention of a word says less than the second.
+    ranked = sorted(((term, 1.0 + math.log(count)) for term, count in counts.items()), key=lambda item: (-item[1], item[0]))
+    return Features(
+        terms=tuple((term, round(weight, 4)) for term, weight in ranked[:TOP_TERMS]),
+        names=find_names(doc.text),
+        minhash=minhash(lowered[len(title_words):]),
+        language=language,
+        published=doc.published.timestamp() if doc.published else None,
+        source=doc.source,
+        has_title=bool(doc.title.strip()),
+    )
+
+
+def detect_language(words: list[str]) -> str:
+    """Return the language whose function words the text uses most, or "" when the evidence is thin."""
+    hits = Counter()
+    for word in words:
+        if word in ALL_STOPWORDS and word not in _AMBIGUOUS:
+            for language, vocabulary in STOPWORDS.items():
+                if word in vocabulary:
+                    hits[language] += 1
+    if not hits:
+        return ""
+    (best, count), *rest = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
+    runner_up = rest[0][1] if rest else 0
+    return best if count >= MIN_LANGUAGE_HITS and count >= 2 * runner_up else ""
+
+
+def stem(word: str, language: str) -> str:
+    """Return a light stem: English plurals, possessives and -ing/-ed forms folded; other languages as written."""
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if language not in ("en", ""):
+        return word
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 4 and word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
+        return word[:-1]
+    if len(word) > 6 and word.endswith("ing"):
+        return word[:-3]
+    if len(word) > 5 and word.endswith("ed") and not word.endswith("eed"):
+        return word[:-2]
+    return word
+
+
+def find_names(text: str) -> tuple[str, ...]:
+    """Return the names a text mentions (capitalised runs not opening a sentence, and acronyms), most frequent first."""
+    counts: Counter[str] = Counter()
+    for sentence in _SENTENCE_BREAK.split(text):
+        words = _WORD.findall(sentence)
+        run: list[str] = []
+        for index, word in enumerate(words):
+            capital = word[0].isupper() and (index > 0 or _is_acronym(word))
+            if capital and word.lower() not in ALL_STOPWORDS:
+                run.append(word)
+                continue
+            if run:
+                counts[_name_key(run)] += 1
+                run = []
+        if run:
+            counts[_name_key(run)] += 1
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    return tuple(name for name, _ in ranked[:TOP_NAMES])
+
+
+def _is_acronym(word: str) -> bool:
+    return 2 <= len(word) <= 6 and word.isupper()
+
+
+def _name_key(words: list[str]) -> str:
+    key = " ".join(words).lower().replace("’", "'")
+    return key[:-2] if key.endswith("'s") else key
+
+
+def minhash(words: list[str]) -> tuple[int, ...]:
+    """Return the MinHash signature of the text's word shingles, or () for a text too short to judge."""
+    if len(words) < SHINGLE_WORDS + MIN_SHINGLES - 1:
+        return ()
+    shingles = {" ".join(words[i:i + SHINGLE_WORDS]) for i in range(len(words) - SHINGLE_WORDS + 1)}
+    hashes = np.array(sorted(int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "little") >> 3
+                             for s in shingles), dtype=np.uint64)
+    # One affine hash per signature slot; the products wrap modulo 2**64 before the prime reduction,
+    # identically on every machine, so a signature stored today matches one computed next year.
+    permuted = (np.outer(hashes, _MINHASH_A) + _MINHASH_B) % np.uint64(_MINHASH_PRIME)
+    return tuple(int(value) for value in permuted.min(axis=0))
+
+
+def _primary_language(code: str | None) -> str:
+    return (code or "").split("-")[0].split("_")[0].strip().lower()
