@@ -221,6 +221,16 @@ def extract(paths: tuple[Path, ...], url: str | None) -> None:
         click.echo(json.dumps(result, ensure_ascii=False))
 
 
+@main.command()
+@click.argument("source", type=click.File("r", encoding="utf-8"))
+def cluster(source) -> None:
+    """Group articles (JSON Lines, stream order) into stories; print {"id", "story"} a line in input order."""
+    from newsdesk.stories.stream import cluster_lines
+
+    for result in cluster_lines(source):
+        click.echo(json.dumps(result, ensure_ascii=False))
+
+
 @main.command("import-opml")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def import_opml_command(path: Path) -> None:
