@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from copy import deepcopy
 from dataclasses import dataclass
 
 import lxml.html
-from lxml import etree
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import convert_to_html
 
-from newsdesk.extract.boilerplate import drop_element, is_furniture_line, is_huge, remove_furniture
+from newsdesk.extract.boilerplate import ARTICLE_NAMES, drop_element, is_furniture_line, is_huge, remove_furniture
 from newsdesk.extract.text import text_from_html
+
+# When trafilatura keeps less than this share of the words of the container the page itself marks
+# as its article, it has usually stopped at a box inside it: the container is extracted on its own.
+RESCUE_SHARE = 0.5
+NAMED_XPATH = "//*[(self::div or self::section or self::main or self::article) and (@class or @id)]"
 
 
 @dataclass
@@ -25,6 +30,43 @@ def extract_body(tree: HtmlElement, url: str | None) -> Body | None:
     if is_huge(tree):
         return None  # trafilatura would take minutes on such a tree; no real article is this big
     remove_furniture(tree)
+    body = _extract(tree, url)
+    container = find_container(tree)
+    if container is not None:
+        kept = len(body.text.split()) if body else 0
+        if kept < RESCUE_SHARE * len(container.text_content().split()):
+            alone = _extract(_page_of(container), url)
+            if alone is not None and len(alone.text.split()) > kept:
+                body = alone
+    return body
+
+
+def find_container(tree: HtmlElement) -> HtmlElement | None:
+    """Return the element the page marks as its article: articleBody, a body-named box, its only <article> or <main>."""
+    marked = tree.xpath("//*[@itemprop='articleBody']")
+    if not marked:
+        marked = [element for element in tree.xpath(NAMED_XPATH)
+                  if any(ARTICLE_NAMES.search(name) for name in f"{element.get('class', '')} {element.get('id', '')}".lower().split())]
+    if marked:
+        return max(marked, key=lambda element: len(element.text_content()))
+    for tag in ("article", "main"):
+        found = tree.xpath(f"//{tag}")
+        if len(found) == 1:
+            return found[0]
+    return None
+
+
+def _page_of(container: HtmlElement) -> HtmlElement:
+    """A page whose body holds a copy of container alone."""
+    page = lxml.html.Element("html")
+    body = lxml.html.Element("body")
+    body.append(deepcopy(container))
+    body[0].tail = None
+    page.append(body)
+    return page
+
+
+def _extract(tree: HtmlElement, url: str | None) -> Body | None:
     document = trafilatura.bare_extraction(
         tree, url=url, with_metadata=False, include_comments=False, include_tables=True,
         include_formatting=True, include_images=False, include_links=False,

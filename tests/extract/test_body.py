@@ -75,3 +75,14 @@ def test_short_furniture_lines_are_recognised_and_prose_is_not():
 def test_text_keeps_words_that_follow_inline_markup_and_comments():
     html = "<p>The <b>quick</b><!-- note --> brown <a href='#'>fox</a> jumps.</p><div>Loose text<p>inner</p>tail</div>"
     assert text_from_html(html) == "The quick brown fox jumps.\n\nLoose text\n\ninner\n\ntail"
+
+
+def test_article_the_page_marks_is_kept_even_when_broken_markup_nests_it_in_a_header():
+    # An unclosed <header> or <aside> in a template puts the whole article inside it; whole-page
+    # extraction discards such boxes as page furniture.
+    paragraphs = "".join(f"<p>{text}</p>" for text in PROSE)
+    page = (f'<html><body><div>Menu</div><aside class="sidebar"><div><header>'
+            f'<article class="post">{paragraphs}</article></header></div></aside><footer>Contact us</footer></body></html>')
+    text = extract_article(page, "https://example.com/bike-lanes").text
+    assert all(paragraph in text for paragraph in PROSE)
+    assert "Contact us" not in text
