@@ -129,7 +129,7 @@ class Clusterer:
     def decide(self, doc_id: str, features: Features, when: datetime) -> Decision:
         """Return the story this article reports (or None for a new one), with the reason; changes nothing."""
         moment = when.timestamp()
-        copy = self._find_copy(doc_id, features)
+        copy = self._find_copy(doc_id, features, moment)
         if copy is not None:
             original, _ = copy
             member = self._members[original]
@@ -234,9 +234,10 @@ class Clusterer:
                 evidence *= 1.0 - config.late_penalty * late
         return evidence
 
-    def _find_copy(self, doc_id: str, features: Features) -> tuple[str, float] | None:
+    def _find_copy(self, doc_id: str, features: Features, moment: float) -> tuple[str, float] | None:
         if not features.minhash:
             return None
+        horizon = moment - self.config.window_hours * HOUR
         seen: dict[str, None] = {}
         for band in self._band_keys(features.minhash):
             for other in self._bands.get(band, ()):
@@ -245,6 +246,8 @@ class Clusterer:
         best: tuple[str, float] | None = None
         for other in seen:
             member = self._members[other]
+            if self._stories[member.story].last < horizon:
+                continue
             same = sum(a == b for a, b in zip(features.minhash, member.minhash)) / len(features.minhash)
             if same >= self.config.copy_similarity and (best is None or same > best[1]):
                 best = (other, same)

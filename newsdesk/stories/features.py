@@ -38,7 +38,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         zwischen sagte heute jahr jahre""".split()),
     "fr": frozenset("""au aux avec ce ces cette dans de des du elle elles en est et être eu il ils je la le les leur
         lui mais me même mes moi mon ne nos notre nous on ont ou où par pas pour qu que qui sa se ses son sont sur ta
-        te tes toi ton tu un une vos votre vous été était sans sous après avant aussi plus leurs selon entre dont
+        te tes toi ton tu un une vos votre vous à été était sans sous après avant aussi plus leurs selon entre dont
         a""".split()),
     "es": frozenset("""a al algo como con contra cual cuando de del desde donde el ella ellos en entre era es esa ese
         esta este esto fue ha han hasta la las le les lo los más me mi muy no nos o para pero por que quien se sin
@@ -54,8 +54,7 @@ STOPWORDS: dict[str, frozenset[str]] = {
         disse""".split()),
 }
 ALL_STOPWORDS = frozenset().union(*STOPWORDS.values())
-# Words that would otherwise be read as a language signal although several languages share them.
-_AMBIGUOUS = frozenset(w for w in ALL_STOPWORDS if sum(w in words for words in STOPWORDS.values()) > 1)
+_LANGUAGES_OF = {word: tuple(language for language, words in STOPWORDS.items() if word in words) for word in ALL_STOPWORDS}
 MIN_LANGUAGE_HITS = 4
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?", re.UNICODE)
@@ -128,16 +127,17 @@ def describe(doc: Document) -> Features:
 
 def detect_language(words: list[str]) -> str:
     """Return the language whose function words the text uses most, or "" when the evidence is thin."""
-    hits = Counter()
+    hits: Counter[str] = Counter()
     for word in words:
-        if word in ALL_STOPWORDS and word not in _AMBIGUOUS:
-            for language, vocabulary in STOPWORDS.items():
-                if word in vocabulary:
-                    hits[language] += 1
+        languages = _LANGUAGES_OF.get(word)
+        if languages:
+            # A word several languages share ("de", "in") is split between them.
+            for language in languages:
+                hits[language] += 1 / len(languages)
     if not hits:
         return ""
     (best, count), *rest = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
-    runner_up = rest[0][1] if rest else 0
+    runner_up = rest[0][1] if rest else 0.0
     return best if count >= MIN_LANGUAGE_HITS and count >= 2 * runner_up else ""
 
 
@@ -155,10 +155,15 @@ def stem(word: str, language: str) -> str:
     if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is", "'s")):
         return word[:-1]
     if len(word) > 6 and word.endswith("ing"):
-        return word[:-3]
+        return _restore_e(word[:-3])
     if len(word) > 5 and word.endswith("ed") and not word.endswith("eed"):
-        return word[:-2]
+        return _restore_e(word[:-2])
     return word
+
+
+def _restore_e(base: str) -> str:
+    # "approved" and "approves" meet at "approve", "created" and "creates" at "create".
+    return base + "e" if base.endswith(("v", "c", "g", "z", "at", "iz", "ur")) else base
 
 
 def find_names(text: str) -> tuple[str, ...]:
@@ -168,8 +173,9 @@ def find_names(text: str) -> tuple[str, ...]:
         words = _WORD.findall(sentence)
         run: list[str] = []
         for index, word in enumerate(words):
-            capital = word[0].isupper() and (index > 0 or _is_acronym(word))
-            if capital and word.lower() not in ALL_STOPWORDS:
+            acronym = _is_acronym(word)
+            # An acronym is a name even where its letters spell a common word ("US", "UN").
+            if acronym or (index > 0 and word[0].isupper() and word.lower() not in ALL_STOPWORDS):
                 run.append(word)
                 continue
             if run:
