@@ -116,6 +116,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ALLOW_PRIVATE_NETWORKS", "false", "true: allow feeds and pages on loopback and private addresses; or a comma-separated list of networks (10.0.0.0/8,...) to allow.", _networks),
     Setting("SUBSCRIBE_DEFAULTS", "true", "On first start with no feeds, subscribe to the bundled world-news OPML.", _boolean),
     Setting("TIME_ZONE", "UTC", "Time zone used to show dates."),
+    Setting("PAGE_CACHE_SECONDS", "60", "Seconds a reader page stays cached for anonymous readers (0: no page cache).", _non_negative_int),
 )
 
 

@@ -45,6 +45,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions and auth, so that a cached page costs none of them; it stores what they return.
+    "newsdesk.web.cache.PageCache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -118,7 +120,10 @@ if NEWSDESK["REDIS_URL"]:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                           "LOCATION": NEWSDESK["REDIS_URL"], "KEY_PREFIX": "newsdesk"}}
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files in the data folder rather than each process's memory: every web process serves the pages
+    # another one rendered, and one clear() empties the cache for all of them (and the workers).
+    CACHES = {"default": {"BACKEND": "newsdesk.web.cache.FileCache", "LOCATION": DATA_DIR / "cache",
+                          "OPTIONS": {"MAX_ENTRIES": 20_000}}}
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = NEWSDESK["TIME_ZONE"]
