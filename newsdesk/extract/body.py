@@ -16,6 +16,7 @@ from newsdesk.extract.text import text_from_html
 # When trafilatura keeps less than this share of the words of the container the page itself marks
 # as its article, it has usually stopped at a box inside it: the container is extracted on its own.
 RESCUE_SHARE = 0.5
+LINE_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "blockquote", "dt", "dd")
 NAMED_XPATH = "//*[(self::div or self::section or self::main or self::article) and (@class or @id)]"
 
 
@@ -76,8 +77,11 @@ def _extract(tree: HtmlElement, url: str | None) -> Body | None:
     converted = convert_to_html(document.body)
     container = converted.find("body")
     container = container if container is not None else converted
-    for block in list(container):
-        if isinstance(block.tag, str) and is_furniture_line("".join(block.itertext())):
+    # Furniture lines also hide one level down: a list item, a paragraph inside a quote or a cell.
+    lines = [block for block in container.iter(*LINE_TAGS)
+             if block is not container and is_furniture_line("".join(block.itertext()))]
+    for block in lines:
+        if not any(ancestor in lines for ancestor in block.iterancestors()):
             drop_element(block)
     html = "".join(lxml.html.tostring(child, encoding="unicode") for child in container)
     text = text_from_html(html)

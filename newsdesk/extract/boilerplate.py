@@ -8,6 +8,7 @@ from functools import lru_cache
 from lxml import etree
 from lxml.html import HtmlElement
 
+from newsdesk.extract.dates import read_shown_date
 from newsdesk.extract.paywall import PAYWALL_NAMES
 
 # Class or id names that say "this is furniture" whatever the page's layout.
@@ -131,7 +132,8 @@ def drop_element(element: HtmlElement) -> None:
 FURNITURE_LINES = re.compile(
     r"^(advertisement|advertisements|sponsored|sponsored content|ad|ads|promoted)$"
     r"|^(share|share this|share this (article|story|post)|share on \w+|tweet|pin it|email|print|copy link)$"
-    r"|sign ?up for|subscribe|newsletter|join our (mailing list|community)|get the latest|delivered to your inbox"
+    r"|sign ?up (for|to)|\bsubscribe\b|(become|for|to) (a |our )?(paid |premium )?(subscriber|member)s?\b|^unlock this\b|^newsletters?$|\b(our|the|free|weekly|daily) newsletter\b|join our (mailing list|community)"
+    r"|get the latest|delivered to your inbox"
     r"|^(related|related articles?|related posts?|related stories|read more|read also|see also|more from|"
     r"you (may|might) also like|recommended|recommended for you|more stories|trending|popular posts?)\b"
     r"|^(photo|image|illustration|credit|photograph|video)s?( by|:)|\b(getty images|shutterstock|istock)\b"
@@ -141,7 +143,15 @@ FURNITURE_LINES = re.compile(
     r"|^table of contents$|^(back to|previous|next) (blog|article|post|top)|^(previous|next) (article|post|story):?"
     r"|^(written|posted|reviewed|edited) by\b|^by [\w .'-]+$|^copyright\b|^©|all rights reserved"
     r"|^(log ?in|sign ?in|register|search\.*|home|menu|skip to content)$"
+    r"|^(sign ?up|get started|start now|try it|apply now|learn more|book (a|your) (free )?(demo|call|consultation)|"
+    r"request a (free )?(quote|demo)|contact us|about us|privacy policy|terms (&|and) conditions|tags|pin (it|this|for later))"
+    r"( (now|today|for free))?$"
+    r"|^advertisement\b|\(sponsored\)$|^posted by\b|^(follow|stay connected with|connect with) (us|me)\b|^follow \w+( \w+)?$"
+    r"|^join \w+ for free\b"
 )
+# What may stand around the date on a line that only dates the page.
+DATE_LINE_REST = re.compile(r"((last )?(updated|posted|published|modified|written)( on)?|on|date|dated)?\W*"
+                            r"(at )?(\d{1,2}:\d{2}( ?[ap]\.?m\.?)?)?\W*( ?[a-z]{2,4})?")
 # Longer blocks are prose even when they mention a newsletter.
 MAX_FURNITURE_LINE_WORDS = 14
 
@@ -151,4 +161,15 @@ def is_furniture_line(text: str) -> bool:
     text = " ".join(text.split()).strip(" .!|>-–—").lower()
     if not text:
         return True
-    return len(text.split()) <= MAX_FURNITURE_LINE_WORDS and FURNITURE_LINES.search(text) is not None
+    if len(text.split()) > MAX_FURNITURE_LINE_WORDS:
+        return False
+    return FURNITURE_LINES.search(text) is not None or _is_date_line(text)
+
+
+def _is_date_line(text: str) -> bool:
+    """True for a line that only dates the page ("Posted on March 3, 2025 at 9:15 am")."""
+    found = read_shown_date(text)
+    if not found:
+        return False
+    start, end, _ = found[0]
+    return DATE_LINE_REST.fullmatch(f"{text[:start]} {text[end:]}".strip()) is not None

@@ -65,10 +65,12 @@ def test_navigation_share_bars_signups_and_banners_are_left_out():
 
 def test_short_furniture_lines_are_recognised_and_prose_is_not():
     for line in ("Advertisement", "Share this article", "Sign up for our newsletter", "Photo: Getty Images",
-                 "Related: Bus fares rise again", "5 min read", "Tags: transport, city hall"):
+                 "Related: Bus fares rise again", "5 min read", "Tags: transport, city hall", "Book a demo",
+                 "Posted on March 3, 2025 at 9:15 am", "January 22nd, 2019", "Become a paid subscriber to read on"):
         assert is_furniture_line(line), line
     for line in PROSE + ["The newsletter industry has grown fast in the last five years, analysts say, "
-                         "as writers leave newspapers to start their own publications online."]:
+                         "as writers leave newspapers to start their own publications online.",
+                         "At-risk subscribers who are going dormant", "On March 3, 2025, the council met"]:
         assert not is_furniture_line(line), line
 
 
@@ -86,3 +88,10 @@ def test_article_the_page_marks_is_kept_even_when_broken_markup_nests_it_in_a_he
     text = extract_article(page, "https://example.com/bike-lanes").text
     assert all(paragraph in text for paragraph in PROSE)
     assert "Contact us" not in text
+
+
+def test_furniture_lines_inside_lists_are_dropped_and_the_list_items_around_them_kept():
+    page = PAGE.replace("<p>Advertisement</p>", "<ul><li>Bikes first</li><li>Sign up today</li><li>Trams later</li></ul>")
+    text = extract_article(page, "https://gazette.example/news/bike-lanes").text
+    assert "- Bikes first" in text and "- Trams later" in text
+    assert "Sign up today" not in text
