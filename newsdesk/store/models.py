@@ -193,6 +193,7 @@ class ClusterEvent(models.Model):
         ADD = "add", "article added to a story"
         REMOVE = "remove", "article taken out of its story"
         FORBID = "forbid", "two stories must never merge"
+        MERGE = "merge", "the other story joined this one"
 
     id = models.BigAutoField(primary_key=True)
     kind = models.CharField(max_length=10, choices=Kind.choices)

@@ -84,8 +84,22 @@ def join_story(window: Window, article: Article, features: Features, when: datet
     window.clusterer.add(str(article.pk), features, when, key)
     remember(window, event)
     window.newest = max(window.newest or when, when)
+    for gone in decision.merge:
+        if Article.objects.filter(story_id=gone, pinned=True).exists():
+            continue  # a moderator placed articles there: clustering does not move them
+        absorb(window, key, gone)
     summarize(window, key, new=decision.story is None)
     return key
+
+
+def absorb(window: Window, keep: int, gone: int) -> None:
+    """Story `gone` turned out to report the same event as `keep`: its articles move there."""
+    Article.objects.filter(story_id=gone).update(story_id=keep)
+    Story.objects.filter(pk=gone).update(merged_into_id=keep, article_count=0, source_count=0, lead_article=None,
+                                         closed=True, related=[])
+    event = ClusterEvent.objects.create(kind=ClusterEvent.Kind.MERGE, story_id=keep, other_story_id=gone)
+    window.clusterer.merge(keep, gone)
+    remember(window, event)
 
 
 def summarize(window: Window, key: int, new: bool = False) -> None:
@@ -234,6 +248,8 @@ def replay(window: Window) -> None:
             window.clusterer.remove(str(event.article_id))
         elif event.kind == ClusterEvent.Kind.FORBID:
             window.clusterer.forbid(event.story_id, event.other_story_id)
+        elif event.kind == ClusterEvent.Kind.MERGE:
+            window.clusterer.merge(event.story_id, event.other_story_id)
         remember(window, event)
 
 

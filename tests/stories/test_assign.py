@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsdesk.catalog.subscriptions import subscribe
-from newsdesk.stories.assign import assign_story, drop_window, prune_events
+from newsdesk.stories.assign import assign_story, describe_article, drop_window, join_story, locked_window, prune_events
+from newsdesk.stories.cluster import Decision, Reason
 from newsdesk.store.articles import ArticleData, save_article
 from newsdesk.store.models import Article, ClusterEvent, Story
 from tests_support import database_url
@@ -159,3 +160,26 @@ def test_pruning_old_events_closes_quiet_stories_and_workers_rebuild_from_the_da
     fresh = store("courier", "quake", "Rescuers reach Valparaíso after magnitude 7.1 quake", QUAKE_COURIER)
     assert fresh.story_id != old.story_id
     assert Story.objects.get(pk=fresh.story_id).article_count == 1
+
+
+@pytest.mark.django_db
+def test_stories_that_converge_merge_and_every_worker_replays_the_merge():
+    quake = store("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD)
+    chess = store("courier", "chess", "Gukesh keeps his world chess title", CHESS)
+    pinned_free = store("gazette", "chess-2", "Singapore match ends in tiebreaks", CHESS.replace("Sunday", "Monday"))
+    assert chess.story_id == pinned_free.story_id != quake.story_id
+    feed, _ = subscribe("https://tribune.example/rss")
+    bridge, _ = save_article(feed, ArticleData(url="https://tribune.example/both", guid="both", title="Both",
+                                               authors=[], published=NOW + timedelta(hours=1), text=QUAKE_COURIER))
+    # The clusterer said: the bridge joins the quake story, and the chess story is the same event.
+    decision = Decision(quake.story_id, Reason("similar", 0.5, (), 1.0, None), merge=(chess.story_id,))
+    with transaction.atomic(), locked_window() as window:
+        join_story(window, bridge, describe_article(bridge), bridge.when, decision)
+
+    gone = Story.objects.get(pk=chess.story_id)
+    assert gone.merged_into_id == quake.story_id and gone.article_count == 0
+    assert set(Article.objects.values_list("story_id", flat=True)) == {quake.story_id}
+    assert Story.objects.get(pk=quake.story_id).article_count == 4
+    assert ClusterEvent.objects.filter(kind="merge", story_id=quake.story_id, other_story_id=chess.story_id).exists()
+    drop_window()  # another worker, starting from the database, puts chess news where the merge put it
+    assert store("daily", "chess-3", "Carlsen loses the rapid tiebreak", CHESS).story_id == quake.story_id
