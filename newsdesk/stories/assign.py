@@ -96,7 +96,7 @@ def absorb(window: Window, keep: int, gone: int) -> None:
     """Story `gone` turned out to report the same event as `keep`: its articles move there."""
     Article.objects.filter(story_id=gone).update(story_id=keep)
     Story.objects.filter(pk=gone).update(merged_into_id=keep, article_count=0, source_count=0, lead_article=None,
-                                         closed=True, related=[])
+                                         closed=True, related=[], score=0.0)
     event = ClusterEvent.objects.create(kind=ClusterEvent.Kind.MERGE, story_id=keep, other_story_id=gone)
     window.clusterer.merge(keep, gone)
     remember(window, event)

@@ -87,6 +87,7 @@ def tidy(window: Window, stories: list[Story]) -> None:
             if story.merged_into_id is None:
                 story.delete()
             else:
-                Story.objects.filter(pk=story.pk).update(article_count=0, source_count=0, lead_article=None)
+                Story.objects.filter(pk=story.pk).update(article_count=0, source_count=0, lead_article=None, score=0.0,
+                                                         related=[])
             continue
         summarize(window, story.pk)

@@ -71,7 +71,8 @@ def front_page(request: HttpRequest) -> HttpResponse:
     if tab not in TABS:
         tab = "top"
     title, order = TABS[tab]
-    stories = Story.objects.select_related("lead_article__source").only(*LIST_FIELDS).order_by(*order)
+    stories = (Story.objects.filter(merged_into__isnull=True).select_related("lead_article__source")
+               .only(*LIST_FIELDS).order_by(*order))
     page = window(stories, page_number(request), STORIES_PER_PAGE)
     context = {"page": page, "tab": tab, "tabs": [(key, label) for key, (label, _) in TABS.items()],
                "title": title, "canonical": canonical(request, "web:front", tab=tab, page=page.number)}

@@ -103,6 +103,8 @@ def test_merged_stories_become_one_and_the_old_one_points_to_it(client):
     assert (target.article_count, target.source_count) == (2, 2)
     assert Article.objects.get(pk=flood.pk).assignment["action"] == "merge"
     assert client.get(f"/stories/{other.pk}/")["Location"] == f"/stories/{target.pk}/"
+    for tab in ("top", "latest"):
+        assert f"/stories/{other.pk}/" not in client.get(f"/?tab={tab}").content.decode()
     assert store("gazette", "po", "Thousands evacuated as the Po bursts its banks", FLOOD_2, hours=1).story_id == target.pk
 
 
