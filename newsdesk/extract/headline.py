@@ -7,9 +7,12 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from newsdesk.extract.dates import read_shown_date
+
 # Separators publishers put between a headline and their name, spaced on both sides.
 _SEPARATED = re.compile(r"\s+[|\-–—•·»:/~]+\s+|\s*\|\s*|\s+::\s+")
 _WORDS = re.compile(r"\w+")
+_LEADING_DOMAIN = re.compile(r"([\w-]+(?:\.[\w-]+)+)\s+")
 _SPACES = re.compile(r"\s+")
 _CHROME = {"header", "nav", "footer", "aside", "form", "menu"}
 _CHROME_HINTS = re.compile(r"\b(logo|brand|site-?title|site-?name|masthead|navbar|menu|modal|popup|newsletter|sidebar|widget|footer|cookie)\b", re.I)
@@ -60,6 +63,10 @@ def is_site_name(part: str, site_names: list[str], hosts: list[str]) -> bool:
 def strip_site_name(title: str, site_names: list[str], hosts: list[str]) -> str:
     """Remove the site's name from either end of title ("Headline | Site", "Site: Headline")."""
     title = clean(title)
+    # "davidbau.com Vibe Coding": the site's domain set before the headline without a separator.
+    domain = _LEADING_DOMAIN.match(title)
+    if domain and is_site_name(domain.group(1), site_names, hosts) and len(words_of(title[domain.end():])) >= 2:
+        title = title[domain.end():]
     for _ in range(3):
         parts = _SEPARATED.split(title)
         if len(parts) < 2:
@@ -90,6 +97,23 @@ def drop_tagline(headline: str) -> str:
     """Cut what follows a ' | ' in a visible headline: a tagline or section, never part of the sentence."""
     parts = _TAGLINE.split(headline)
     return parts[0] if len(parts) > 1 and len(words_of(parts[0])) >= 3 else headline
+
+
+_DATE_LABEL = re.compile(r"(?:\b(?:posted|published|updated|last updated)(?: on)?|[|•·–—-])\W*$", re.I)
+
+
+def drop_dateline(headline: str) -> str:
+    """Remove a date set inside the h1 before the headline, or after it with its label and byline."""
+    found = read_shown_date(headline)
+    if not found:
+        return headline
+    start, end, _ = found[0]
+    if start == 0 and len(words_of(headline[end:])) >= 3:
+        return clean(headline[end:].lstrip(" ,:|•·–—-"))
+    label = _DATE_LABEL.search(headline[:start])
+    if label and len(words_of(headline[:label.start()])) >= 3:
+        return clean(headline[:label.start()].rstrip(" ,:|•·–—-"))
+    return headline
 
 
 def clean(text: str | None) -> str:
@@ -174,5 +198,9 @@ def choose_headline(tree: HtmlElement, meta_titles: list[str], site_names: list[
     if candidates:
         score, text, element = max(candidates, key=lambda candidate: candidate[0])
         if score > -0.5 or not titles:
-            return drop_tagline(strip_site_name(text, site_names, hosts)), element
+            dated = drop_dateline(text)
+            # A date the page's own titles also carry is part of the headline ("March 3, 2025: a day...").
+            if dated != text and any(compact(dated) in compact(title) and compact(text) in compact(title) for title in titles):
+                dated = text
+            return drop_tagline(strip_site_name(dated, site_names, hosts)), element
     return (titles[0] if titles else ""), None

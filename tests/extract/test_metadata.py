@@ -186,3 +186,13 @@ def test_day_in_the_url_and_day_first_numbers_outside_the_united_states():
 def test_without_metadata_the_first_date_printed_outside_navigation_is_taken():
     tree = page(body='<nav>Archive: January 1, 2020</nav><main><p>Posted 5 February 2024</p><p>Text.</p></main>')
     assert read_metadata(tree, URL).published == "2024-02-05"
+
+
+def test_date_and_byline_set_inside_the_h1_are_not_part_of_the_headline():
+    tree = page(body='<article><h1>Storm hits the coast Posted on July 1, 2024 by admin</h1><p>Text.</p></article>')
+    assert read_metadata(tree, URL).title == "Storm hits the coast"
+    tree = page(body='<article><h1>Dec 18 2025 Preparing for the storm season</h1><p>Text.</p></article>')
+    assert read_metadata(tree, URL).title == "Preparing for the storm season"
+    tree = page(head='<title>March 3, 2025: the day the river rose</title>',
+                body='<article><h1>March 3, 2025: the day the river rose</h1><p>Text.</p></article>')
+    assert read_metadata(tree, URL).title == "March 3, 2025: the day the river rose"
