@@ -143,8 +143,14 @@ def seed(articles: int, stories: int, outlets: int) -> dict:
             "published": (moment, [now - span, span / articles]), "fetched": (moment, [now - span, span / articles]),
             "word_count": ("140", []), "language": ("'en'", []),
         })
-        cursor.execute("""UPDATE store_story SET lead_article_id =
-                          (SELECT min(a.id) FROM store_article a WHERE a.story_id = store_story.id)""")
+        cursor.execute("ANALYZE")
+        if sqlite:
+            cursor.execute("""UPDATE store_story SET lead_article_id =
+                              (SELECT min(a.id) FROM store_article a WHERE a.story_id = store_story.id)""")
+        else:
+            cursor.execute("""UPDATE store_story s SET lead_article_id = lead.id
+                              FROM (SELECT story_id, min(id) AS id FROM store_article GROUP BY story_id) lead
+                              WHERE lead.story_id = s.id""")
         if not sqlite:
             cursor.execute("SET session_replication_role = DEFAULT")
     seeded = time.perf_counter() - started
@@ -177,7 +183,7 @@ def insert_series(cursor, model, count: int, computed: dict[str, tuple[str, list
         series = "WITH RECURSIVE series(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM series WHERE n < %s) "
         source = "series"
     else:
-        series, source = "", "generate_series(1, %s) AS series(n)"
+        series, source = "", "generate_series(1::bigint, %s) AS series(n)"
     sql = (f"INSERT INTO {model._meta.db_table} ({', '.join(columns)}) {series}"
            f"SELECT {', '.join(values)} FROM {source}")
     cursor.execute(sql, [count, *params] if series else [*params, count])

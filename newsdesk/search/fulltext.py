@@ -110,7 +110,11 @@ def _backend(connection: BaseDatabaseWrapper):
     raise RuntimeError(f"search: no full-text index for the {connection.vendor} database; use SQLite or PostgreSQL")
 
 
-def _filters(connection, source_column: str, moment_column: str, source_id, since, until) -> tuple[str, list]:
+def _julian_day(moment: datetime | None, default: float) -> float:
+    return moment.timestamp() / 86400 + 2440587.5 if moment is not None else default
+
+
+def _filters(connection, source_column: str | None, moment_column: str, source_id, since, until) -> tuple[str, list]:
     sql, params = [], []
     if source_id is not None:
         sql.append(f"{source_column} = %s")
@@ -123,24 +127,31 @@ def _filters(connection, source_column: str, moment_column: str, source_id, sinc
 
 
 class SqliteIndex:
-    """An FTS5 table holding each article's title, text and outlet name, its rowid the article's id."""
+    """An FTS5 table of each article's title, text, outlet name and outlet key ("s" and its id), its rowid
+    the article's id; beside it search_moment, each article's time (a Julian day) with an index."""
 
-    TABLE = """CREATE VIRTUAL TABLE IF NOT EXISTS search_article USING fts5(
-        title, text, outlet, tokenize = 'porter unicode61 remove_diacritics 2')"""
+    TABLES = [
+        """CREATE VIRTUAL TABLE IF NOT EXISTS search_article USING fts5(
+            title, text, outlet, source_key, tokenize = 'porter unicode61 remove_diacritics 2')""",
+        "CREATE TABLE IF NOT EXISTS search_moment (id INTEGER PRIMARY KEY, moment REAL NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS search_moment_time ON search_moment (moment)",
+    ]
+    INDEX_ARTICLE = """
+            INSERT INTO search_article (rowid, title, text, outlet, source_key)
+            VALUES (new.id, new.title, new.text, (SELECT name FROM store_source WHERE id = new.source_id), 's' || new.source_id);
+            INSERT OR REPLACE INTO search_moment (id, moment) VALUES (new.id, julianday(coalesce(new.published, new.fetched)));"""
     # Only what is indexed wakes the update trigger: clustering rewrites story_id all the time.
     TRIGGERS = [
-        """CREATE TRIGGER IF NOT EXISTS search_article_insert AFTER INSERT ON store_article BEGIN
-            INSERT INTO search_article (rowid, title, text, outlet)
-            VALUES (new.id, new.title, new.text, (SELECT name FROM store_source WHERE id = new.source_id));
+        f"""CREATE TRIGGER IF NOT EXISTS search_article_insert AFTER INSERT ON store_article BEGIN{INDEX_ARTICLE}
         END""",
-        """CREATE TRIGGER IF NOT EXISTS search_article_update AFTER UPDATE OF title, text, source_id ON store_article
-        WHEN old.title IS NOT new.title OR old.text IS NOT new.text OR old.source_id IS NOT new.source_id BEGIN
-            DELETE FROM search_article WHERE rowid = old.id;
-            INSERT INTO search_article (rowid, title, text, outlet)
-            VALUES (new.id, new.title, new.text, (SELECT name FROM store_source WHERE id = new.source_id));
+        f"""CREATE TRIGGER IF NOT EXISTS search_article_update AFTER UPDATE OF title, text, source_id, published, fetched
+        ON store_article WHEN old.title IS NOT new.title OR old.text IS NOT new.text OR old.source_id IS NOT new.source_id
+            OR old.published IS NOT new.published OR old.fetched IS NOT new.fetched BEGIN
+            DELETE FROM search_article WHERE rowid = old.id;{INDEX_ARTICLE}
         END""",
         """CREATE TRIGGER IF NOT EXISTS search_article_delete AFTER DELETE ON store_article BEGIN
             DELETE FROM search_article WHERE rowid = old.id;
+            DELETE FROM search_moment WHERE id = old.id;
         END""",
         """CREATE TRIGGER IF NOT EXISTS search_source_rename AFTER UPDATE OF name ON store_source
         WHEN old.name IS NOT new.name BEGIN
@@ -154,13 +165,15 @@ class SqliteIndex:
     def install(cls, cursor) -> None:
         # The triggers come with resume_sync once every migration has run: a later migration in the
         # same run may rebuild store_article or store_source, which the triggers would block.
-        cursor.execute(cls.TABLE)
+        for statement in cls.TABLES:
+            cursor.execute(statement)
         cls.rebuild(cursor)
 
     @classmethod
     def uninstall(cls, cursor) -> None:
         cls.drop_triggers(cursor)
         cursor.execute("DROP TABLE IF EXISTS search_article")
+        cursor.execute("DROP TABLE IF EXISTS search_moment")
 
     @classmethod
     def installed(cls, cursor) -> bool:
@@ -180,25 +193,46 @@ class SqliteIndex:
     @classmethod
     def rebuild(cls, cursor) -> None:
         cursor.execute("DELETE FROM search_article")
-        cursor.execute("""INSERT INTO search_article (rowid, title, text, outlet)
-            SELECT a.id, a.title, a.text, s.name FROM store_article a JOIN store_source s ON s.id = a.source_id""")
+        cursor.execute("DELETE FROM search_moment")
+        cursor.execute("""INSERT INTO search_article (rowid, title, text, outlet, source_key)
+            SELECT a.id, a.title, a.text, s.name, 's' || a.source_id
+            FROM store_article a JOIN store_source s ON s.id = a.source_id""")
+        cursor.execute("""INSERT INTO search_moment (id, moment)
+            SELECT id, julianday(coalesce(published, fetched)) FROM store_article""")
 
     @staticmethod
     def expression(query: str) -> str:
         """An FTS5 expression in which every word the reader typed is a quoted string, never syntax."""
-        return _fts5_expression(query_terms(query))
+        expression = _fts5_expression(query_terms(query))
+        return "{title text outlet} : (" + expression + ")" if expression else ""
 
     @staticmethod
     def matches(connection, expression: str, source_id, since, until) -> list[Match]:
-        filters, params = _filters(connection, "a.source_id", "coalesce(a.published, a.fetched)", source_id, since, until)
+        if source_id is not None:
+            # The outlet as one more word to match: FTS5 intersects it with the query's words itself.
+            expression = f'{expression} AND source_key : "s{int(source_id)}"'
+        params: list = [expression]
+        bounds = ""
+        if since is not None or until is not None:
+            with connection.cursor() as cursor:
+                # Where the range lies among article ids (they grow with time, mostly): the scan of the
+                # matches starts and stops there, instead of walking every newer match.
+                cursor.execute("SELECT min(id), max(id) FROM search_moment WHERE moment >= %s AND moment < %s",
+                               [_julian_day(since, 0.0), _julian_day(until, 1e9)])
+                lowest, highest = cursor.fetchone()
+            if lowest is None:
+                return []
+            bounds = " AND search_article.rowid BETWEEN %s AND %s"
+            params += [lowest, highest]
+        filters, filter_params = _filters(connection, None, "coalesce(a.published, a.fetched)", None, since, until)
         # Title counts ten times a word of text, the outlet's name three times.
-        sql = f"""SELECT a.id, a.story_id, -bm25(search_article, 10.0, 1.0, 3.0),
+        sql = f"""SELECT a.id, a.story_id, -bm25(search_article, 10.0, 1.0, 3.0, 0.0),
                 (julianday(coalesce(a.published, a.fetched)) - 2440587.5) * 86400.0
             FROM search_article JOIN store_article a ON a.id = search_article.rowid
-            WHERE search_article MATCH %s AND a.story_id IS NOT NULL{filters}
+            WHERE search_article MATCH %s{bounds} AND a.story_id IS NOT NULL{filters}
             ORDER BY search_article.rowid DESC LIMIT {CANDIDATES}"""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, *params])
+            cursor.execute(sql, [*params, *filter_params])
             return [Match(*row) for row in cursor.fetchall()]
 
     @staticmethod
@@ -336,7 +370,9 @@ class PostgresIndex:
     @staticmethod
     def expression(query: str) -> str:
         """The query as typed: websearch_to_tsquery reads any text without a syntax error."""
-        return clean_query(query) if query_terms(query) else ""
+        # As on SQLite, exclusions alone match nothing (not nearly every article).
+        wanted = any(kind in ("word", "phrase") for kind, _ in query_terms(query))
+        return clean_query(query) if wanted else ""
 
     @classmethod
     def matches(cls, connection, expression: str, source_id, since, until) -> list[Match]:

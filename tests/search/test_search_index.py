@@ -156,6 +156,7 @@ def test_phrases_exclusions_and_alternatives(herald):
     assert headlines('"bridge new"') == []
     assert headlines("council -rain") == ["Council approves the bridge"]
     assert set(headlines("decade OR shelter")) == {"Council approves the bridge", "Floods in the lower town"}
+    assert headlines("-rain") == []  # exclusions alone would list nearly everything
 
 
 def test_the_match_is_marked_and_everything_else_escaped(herald):
