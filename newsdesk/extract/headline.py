@@ -12,7 +12,7 @@ from newsdesk.extract.dates import read_shown_date
 # Separators publishers put between a headline and their name, spaced on both sides.
 _SEPARATED = re.compile(r"\s+[|\-–—•·»:/~]+\s+|\s*\|\s*|\s+::\s+")
 _WORDS = re.compile(r"\w+")
-_LEADING_DOMAIN = re.compile(r"([\w-]+(?:\.[\w-]+)+)\s+")
+_LEADING_DOMAIN = re.compile(r"([\w-]+(?:\.[\w-]+)+)\s+(?=\w)")
 _SPACES = re.compile(r"\s+")
 _CHROME = {"header", "nav", "footer", "aside", "form", "menu"}
 _CHROME_HINTS = re.compile(r"\b(logo|brand|site-?title|site-?name|masthead|navbar|menu|modal|popup|newsletter|sidebar|widget|footer|cookie)\b", re.I)

@@ -196,3 +196,8 @@ def test_date_and_byline_set_inside_the_h1_are_not_part_of_the_headline():
     tree = page(head='<title>March 3, 2025: the day the river rose</title>',
                 body='<article><h1>March 3, 2025: the day the river rose</h1><p>Text.</p></article>')
     assert read_metadata(tree, URL).title == "March 3, 2025: the day the river rose"
+
+
+def test_site_domain_set_before_the_headline_without_a_separator_is_stripped():
+    assert strip_site_name("dailybugle.com Storm hits the coast", [], ["dailybugle"]) == "Storm hits the coast"
+    assert strip_site_name("Node.js streams explained", [], ["dailybugle"]) == "Node.js streams explained"
