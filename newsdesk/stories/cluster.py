@@ -7,6 +7,7 @@ dropped when it closes, so memory follows the open window, not the history.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -23,17 +24,19 @@ NAME = "@"
 class ClusterConfig:
     """How alike an article and a story must be, and how long a quiet story stays open."""
 
-    threshold: float = 0.3  # evidence an article must reach to join a story
+    threshold: float = 0.15  # cosine an article must reach with a story's centroid (or 0.8 x with a member)
     window_hours: float = 72.0  # a story quiet this long closes
     fresh_hours: float = 24.0  # within this gap time is no evidence against joining
     late_penalty: float = 0.3  # share of the evidence lost by a follow-up at the end of the window
-    name_weight: float = 1.0  # weight of a name beside a word mentioned once
-    member_weight: float = 1.0  # weight of the best single member beside the centroid
-    merge_threshold: float = 0.35  # centroid cosine from which two stories are one event
+    name_weight: float = 0.5  # weight of a name beside a word mentioned once
+    member_weight: float = 0.8  # weight of the best single member beside the centroid
+    merge_threshold: float = 0.3  # centroid cosine from which two stories are one event
     copy_similarity: float = 0.6  # estimated shingle Jaccard from which an article is a copy
     retrieval_terms: int = 30  # heaviest terms of an article used to find candidate stories
-    candidates: int = 40  # candidate stories scored in full
-    common_share: float = 0.2  # terms in more of the open window than this find no candidates
+    candidates: int = 20  # candidate stories scored in full
+    bridge_share: float = 0.5  # a story the article scores this share of the threshold with may merge with its own
+    common_share: float = 0.01  # terms in more of the open stories than this find no candidates...
+    postings_floor: int = 64  # ...unless in this few
     minhash_bands: int = 21
     minhash_rows: int = 3
 
@@ -137,79 +140,77 @@ class Clusterer:
             return Decision(member.story, Reason("copy", 1.0, self._shared_names(features.names, story),
                                                  self._gap(features, story, moment), original))
         vector = self._vector(features)
-        best = self._best_story(doc_id, vector, features, moment)
+        best, near = self._best_story(doc_id, vector, features, moment)
         if best is None:
             return Decision(None, Reason("new", 0.0, (), None, None))
         key, score = best
         story = self._stories[key]
         return Decision(key, Reason("similar", score, self._shared_names(features.names, story),
                                     self._gap(features, story, moment), None),
-                        self._converging(key, vector, features.language, moment))
+                        self._converging(key, vector, near))
 
-    def _converging(self, key: int, vector: dict[str, float], language: str, moment: float) -> tuple[int, ...]:
-        """Other open stories whose centroid, once this article joins `key`, is as one with its centroid."""
-        config = self.config
+    def _converging(self, key: int, vector: dict[str, float], near: list[int]) -> tuple[int, ...]:
+        """Stories near the article whose centroid, once the article joins `key`, is as one with its centroid."""
         story = self._stories[key]
         grown = dict(story.centroid)
         for term, weight in vector.items():
             grown[term] = grown.get(term, 0.0) + weight
         norm = math.sqrt(sum(value * value for value in grown.values())) or 1.0
-        common = max(8.0, config.common_share * len(self._members))
-        heaviest = sorted(grown.items(), key=lambda item: (-item[1], item[0]))[:config.retrieval_terms]
-        dots: dict[int, float] = {}
-        for term, weight in heaviest:
-            if self._df[term] > common:
-                continue
-            for other in self._term_stories.get(term, ()):
-                if other != key:
-                    dots[other] = dots.get(other, 0.0) + weight * self._stories[other].centroid[term]
-        horizon = moment - config.window_hours * HOUR
-        ranked = sorted(dots.items(), key=lambda item: (-item[1] / (math.sqrt(self._stories[item[0]].norm2) or 1.0), item[0]))
         merging = []
-        for other, _ in ranked[:5]:
+        for other in near:
             state = self._stories[other]
-            if state.last < horizon or frozenset((key, other)) in self._forbidden:
+            if frozenset((key, other)) in self._forbidden:
                 continue
             if story.languages and state.languages and not (set(story.languages) & set(state.languages)):
                 continue
             small, large = (state.centroid, grown) if len(state.centroid) < len(grown) else (grown, state.centroid)
             dot = sum(weight * large.get(term, 0.0) for term, weight in small.items())
-            if dot / norm / (math.sqrt(state.norm2) or 1.0) >= config.merge_threshold:
+            if dot / norm / (math.sqrt(state.norm2) or 1.0) >= self.config.merge_threshold:
                 merging.append(other)
         return tuple(merging)
 
     def _best_story(self, doc_id: str, vector: dict[str, float], features: Features,
-                    moment: float) -> tuple[int, float] | None:
+                    moment: float) -> tuple[tuple[int, float] | None, list[int]]:
+        """The best story above the threshold, and the other stories the article is close to."""
         config = self.config
         horizon = moment - config.window_hours * HOUR
         centroid_dots, member_best = self._retrieve(doc_id, vector)
         for name in features.names:
             for key in self._name_stories.get(name, ()):
                 centroid_dots.setdefault(key, 0.0)
-        ranked = sorted(centroid_dots.items(), key=lambda item: (-item[1] / math.sqrt(self._stories[item[0]].norm2), item[0]))
-        best: tuple[int, float] | None = None
-        for key, _ in ranked[:config.candidates]:
+        ranked = heapq.nsmallest(config.candidates, centroid_dots.items(),
+                                 key=lambda item: (-item[1] / (math.sqrt(self._stories[item[0]].norm2) or 1.0), item[0]))
+        scored = []
+        for key, _ in ranked:
             story = self._stories[key]
             if story.last < horizon or not _same_language(features.language, story):
                 continue
-            score = self._score(vector, features, story, member_best.get(key, 0.0), moment)
-            if score >= config.threshold and (best is None or score > best[1]):
-                best = (key, score)
-        return best
+            scored.append((self._score(vector, features, story, member_best.get(key, 0.0), moment), key))
+        scored.sort(key=lambda item: (-item[0], item[1]))
+        if not scored or scored[0][0] < config.threshold:
+            return None, []
+        # Only stories the article itself is near can converge with its story: it is the new evidence.
+        near = [key for score, key in scored[1:] if score >= config.threshold * config.bridge_share]
+        return (scored[0][1], scored[0][0]), near
 
     def _retrieve(self, doc_id: str, vector: dict[str, float]) -> tuple[dict[int, float], dict[int, float]]:
         """Partial dot products with story centroids and the best single member, over the telling terms."""
         config = self.config
-        common = max(8.0, config.common_share * len(self._members))
-        heaviest = sorted(vector.items(), key=lambda item: (-item[1], item[0]))[:config.retrieval_terms]
+        common = max(config.postings_floor, config.common_share * len(self._stories))
+        heaviest = heapq.nsmallest(config.retrieval_terms, vector.items(), key=lambda item: (-item[1], item[0]))
         centroid_dots: dict[int, float] = {}
         doc_dots: dict[str, float] = {}
         for term, weight in heaviest:
-            if self._df[term] > common:
+            stories = self._term_stories.get(term, {})
+            # A term in a large share of the open stories finds everything and tells little.
+            if len(stories) > common:
                 continue
-            for key in self._term_stories.get(term, ()):
+            for key in stories:
                 centroid_dots[key] = centroid_dots.get(key, 0.0) + weight * self._stories[key].centroid[term]
-            for other, other_weight in self._term_docs.get(term, {}).items():
+            docs = self._term_docs.get(term, {})
+            if len(docs) > common:
+                continue
+            for other, other_weight in docs.items():
                 doc_dots[other] = doc_dots.get(other, 0.0) + weight * other_weight
         member_best: dict[int, float] = {}
         for other, dot in doc_dots.items():
@@ -416,11 +417,11 @@ class Clusterer:
         """Return the closest other open stories with their similarity, closest first."""
         state = self._stories[story]
         norm = math.sqrt(state.norm2) or 1.0
-        common = max(8.0, self.config.common_share * len(self._members))
-        heaviest = sorted(state.centroid.items(), key=lambda item: (-item[1], item[0]))[:self.config.retrieval_terms * 2]
+        common = max(self.config.postings_floor, self.config.common_share * len(self._stories))
+        heaviest = heapq.nsmallest(self.config.retrieval_terms * 2, state.centroid.items(), key=lambda item: (-item[1], item[0]))
         dots: dict[int, float] = {}
         for term, weight in heaviest:
-            if self._df[term] > common:
+            if len(self._term_stories.get(term, ())) > common:
                 continue
             for key in self._term_stories.get(term, ()):
                 if key != story:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+from functools import lru_cache
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -141,6 +142,7 @@ def detect_language(words: list[str]) -> str:
     return best if count >= MIN_LANGUAGE_HITS and count >= 2 * runner_up else ""
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str, language: str) -> str:
     """Return a light stem: English plurals, possessives and -ing/-ed forms folded; other languages as written."""
     word = word.replace("’", "'")
