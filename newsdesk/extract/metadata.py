@@ -119,11 +119,9 @@ def guess_date(tree: HtmlElement, url: str | None) -> str | None:
 
 def find_published(tree: HtmlElement, headline: HtmlElement | None, url: str | None,
                    published: list[str | None], modified: list[str | None], day_first: bool) -> str | None:
-    """Return the publication time: the day the page shows its readers, with the page's own time when they agree.
-
-    Readers (and the people who label pages) go by the date printed by the headline, which is
-    often a later revision than the metadata's publication time. A day in the URL beats both.
-    """
+    """Return the publication time: the day the page prints for its readers, with the metadata's time when they agree."""
+    # Readers go by the date printed by the headline, often a revision newer than the metadata's
+    # publication time; only a date labelled "updated" gives way to the metadata. The URL's day beats both.
     stamps = [stamp for stamp in (*published, *modified) if stamp]
 
     def on(day: str) -> str:
