@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from newsdesk.simulator.corpus import Corpus, RealArticle, locate_corpus
 from newsdesk.simulator.feeds import ATOM_TYPE, RSS_TYPE, Channel, FeedEntry, render_atom, render_rss
 from newsdesk.simulator.pages import ArticlePage, Masthead, render_article_page, render_homepage
-from newsdesk.simulator.prose import invent_name, write_headline, write_paragraph
+from newsdesk.simulator.prose import Topic, invent_name, make_topic, write_headline, write_paragraph
 from newsdesk.simulator.vocabulary import PUBLISHERS, SECTIONS
 
 FIRST_OCTET = 2
@@ -335,7 +335,7 @@ class Site:
 
     def _generated_item(self, feed: Feed, number: int, published: datetime, staff: list[str]) -> Item:
         rng = Random(f"{self.seed}/{feed.feed_id}/{number}")
-        title = write_headline(rng)
+        title = write_headline(rng, self._topic(feed, number))
         author = rng.choice(staff) if rng.random() > 0.08 else None
         return Item(
             number=number,
@@ -351,7 +351,13 @@ class Site:
 
     def _paragraph(self, feed: Feed, number: int, index: int) -> str:
         # Each paragraph has its own seed so a feed can show the lead without the whole body.
-        return write_paragraph(Random(f"{self.seed}/{feed.feed_id}/{number}/{index}"))
+        return write_paragraph(Random(f"{self.seed}/{feed.feed_id}/{number}/{index}"), self._topic(feed, number))
+
+    def _topic(self, feed: Feed, number: int) -> Topic:
+        """The event an item reports: half the time one that other outlets' items of that number report too."""
+        if Random(f"{self.seed}/{feed.feed_id}/{number}/shared").random() < 0.5:
+            return make_topic(Random(f"{self.seed}/event/{number}"))
+        return make_topic(Random(f"{self.seed}/{feed.feed_id}/{number}/event"))
 
     def _paragraphs(self, feed: Feed, item: Item) -> list[str]:
         return [self._paragraph(feed, item.number, index) for index in range(item.paragraphs)]
