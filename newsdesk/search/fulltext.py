@@ -20,6 +20,7 @@ from django.utils.safestring import SafeString, mark_safe
 # of a million articles would take seconds; a reader wants the relevant *recent* ones.
 CANDIDATES = 1000
 QUERY_MAX_CHARS = 300
+PHRASE_WINDOW = 5_000  # PostgreSQL: newest articles searched for a phrase before its GIN index is asked
 # Markers from Unicode's private use area, turned into <mark> only after the text is escaped.
 OPEN, CLOSE = "\ue000", "\ue001"
 SNIPPET_WORDS = 32
@@ -377,15 +378,33 @@ class PostgresIndex:
     @classmethod
     def matches(cls, connection, expression: str, source_id, since, until) -> list[Match]:
         filters, params = _filters(connection, "e.source_id", "e.moment", source_id, since, until)
+        query = f"websearch_to_tsquery('{cls.CONFIG}', %s)"
+        # The newest matches along the time index: PostgreSQL takes this path when its statistics say
+        # the words are common, and the GIN index when they are rare.
+        newest = (f"SELECT e.article_id, e.moment, e.document FROM search_article e WHERE e.document @@ {query}{filters} "
+                  f"ORDER BY e.moment DESC LIMIT {CANDIDATES}")
+        if not any(kind == "phrase" and len(text.split()) > 1 for kind, text in query_terms(expression)):
+            return cls.ranked(connection, newest, expression, [expression, *params])
+        # A phrase's words may be common while the phrase is rare, and PostgreSQL cannot tell: it would
+        # walk the whole time index. Look among the newest articles only, then ask the GIN index.
+        window = (f"SELECT * FROM (SELECT e.* FROM search_article e WHERE true{filters} ORDER BY e.moment DESC "
+                  f"LIMIT {PHRASE_WINDOW}) e WHERE e.document @@ {query} ORDER BY e.moment DESC LIMIT {CANDIDATES}")
+        found = cls.ranked(connection, window, expression, [*params, expression])
+        if len(found) >= CANDIDATES:
+            return found
+        every = (f"WITH hits AS MATERIALIZED (SELECT e.article_id, e.moment, e.document FROM search_article e "
+                 f"WHERE e.document @@ {query}{filters}) SELECT * FROM hits ORDER BY moment DESC LIMIT {CANDIDATES}")
+        return cls.ranked(connection, every, expression, [expression, *params])
+
+    @classmethod
+    def ranked(cls, connection, candidates: str, expression: str, params: list) -> list[Match]:
+        """The candidates' relevance and time, for those in a story."""
         sql = f"""SELECT c.article_id, a.story_id, ts_rank(c.document, websearch_to_tsquery('{cls.CONFIG}', %s), 1),
                 extract(epoch FROM c.moment)::float
-            FROM (SELECT e.article_id, e.moment, e.document FROM search_article e
-                  WHERE e.document @@ websearch_to_tsquery('{cls.CONFIG}', %s){filters}
-                  ORDER BY e.moment DESC LIMIT {CANDIDATES}) c
-            JOIN store_article a ON a.id = c.article_id
+            FROM ({candidates}) c JOIN store_article a ON a.id = c.article_id
             WHERE a.story_id IS NOT NULL"""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, expression, *params])
+            cursor.execute(sql, [expression, *params])
             return [Match(*row) for row in cursor.fetchall()]
 
     @classmethod
