@@ -92,7 +92,7 @@ def make_topic(rng: Random) -> Topic:
     town = coin(rng, 3).capitalize()
     person = f"{_pick(rng, FIRST_NAMES)} {coin(rng, 2).capitalize()}{_pick(rng, LAST_NAMES).lower()}"
     organisation = f"the {town} {_pick(rng, ('Authority', 'Council', 'Cooperative', 'Institute', 'Union', 'Trust'))}"
-    nouns = tuple(_pick(rng, NOUNS) for _ in range(2)) + tuple(coin(rng, 3) for _ in range(3))
+    nouns = tuple(_pick(rng, NOUNS) for _ in range(3)) + tuple(coin(rng, 3) for _ in range(5))
     return Topic(person, town, organisation, nouns)
 
 
@@ -103,7 +103,7 @@ def _with_article(phrase: str, rng: Random) -> str:
 
 
 def _noun_phrase(rng: Random, topic: Topic | None = None) -> str:
-    noun = _pick(rng, topic.nouns) if topic and rng.random() < 0.5 else _pick(rng, NOUNS)
+    noun = _pick(rng, topic.nouns) if topic and rng.random() < 0.8 else _pick(rng, NOUNS)
     roll = rng.random()
     if roll < 0.3:
         return make_plural(noun) if roll < 0.12 else _with_article(noun, rng)
