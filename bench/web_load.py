@@ -51,6 +51,8 @@ CONNECTIONS = 50
 WRK_THREADS = 2
 WARM_UP_SECONDS = 5
 REQUEST_TIMEOUT_SECONDS = 30
+CASES = {"static": "static file (baseline)", "front": "front page", "stories": "story page", "searches": "search",
+         "outlets": "outlet page"}
 
 # Each wrk thread reads the URL list; in a pass it takes every n-th URL and sends each once, then
 # leaves its connections idle. It reports each answer on stdout, so that the bench knows when the
@@ -66,7 +68,7 @@ end
 function init(args)
   local all = {}
   for line in io.lines(args[1]) do all[#all + 1] = line end
-  mode, paths, sent, received, hits, misses, armed = args[2], {}, 0, 0, 0, 0, false
+  mode, paths, sent, received, hits, misses, armed = args[2], {}, 0, 0, 0, 0, 0
   if mode == "pass" then
     for i = id, #all, tonumber(args[3]) do paths[#paths + 1] = all[i] end
   else
@@ -77,17 +79,19 @@ function init(args)
 end
 
 function delay()
-  if sent >= #paths then return 3600000 end
-  armed = true
+  if sent + armed >= #paths then return 3600000 end
+  armed = armed + 1
   return 0
 end
 
 function request()
   local path
   if mode == "pass" then
-    -- wrk calls request() once to check it before the run; only a call after delay() sends.
-    if armed then sent = sent + 1 end
-    armed = false
+    -- wrk calls request() once to check it before the run: only calls that delay() let through send.
+    if armed > 0 then
+      armed = armed - 1
+      sent = sent + 1
+    end
     path = paths[math.max(1, math.min(sent, #paths))]
   else
     path = paths[math.random(#paths)]
@@ -133,10 +137,12 @@ def main() -> None:
     parser.add_argument("--duration", type=int, default=20, help="seconds of each warm run")
     parser.add_argument("--story-pages", type=int, default=1000, help="distinct story pages requested")
     parser.add_argument("--searches", type=int, default=300, help="distinct searches requested")
+    parser.add_argument("--cases", default=",".join(CASES), help=f"some of {','.join(CASES)}")
     parser.add_argument("--page-cache-seconds", type=int, help="NEWSDESK_PAGE_CACHE_SECONDS for the server (default: its default)")
     parser.add_argument("--prepare", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)  # the seeding child
     args = parser.parse_args()
     args.stories = args.stories or max(args.articles // 5, 1)
+    sys.stdout.reconfigure(line_buffering=True)  # each figure as soon as it is measured, even into a file
     if args.prepare:
         print(json.dumps(prepare(args)))
         return
@@ -187,22 +193,19 @@ def run_database(database: str, args, wrk: str) -> None:
           f"server: newsdesk web ({prepared['web_workers']} gunicorn workers of 4 threads)")
     script = folder / "web_load.lua"
     script.write_text(WRK_SCRIPT)
-    cases = [("static file (baseline)", "static"), ("front page", "front"), ("story page", "stories"),
-             ("search", "searches"), ("outlet page", "outlets")]
-    rows, commands = [], []
-    for label, name in cases:
+    commands = []
+    print_header()
+    for name in args.cases.split(","):
+        label = CASES[name]
         urls = folder / f"{name}.txt"
         count = sum(1 for _ in urls.open())
         clear_page_cache(database, folder, args.redis_url)
         with Server(env) as server:
             base = f"http://127.0.0.1:{server.port}"
             if name != "static":
-                cold = run_wrk(wrk, script, base, urls, "pass", args.duration, commands)
-                rows.append((label, "cold", count, cold))
+                print_row(label, "cold", count, run_wrk(wrk, script, base, urls, "pass", args.duration, commands))
             run_wrk(wrk, script, base, urls, "random", WARM_UP_SECONDS, [])
-            warm = run_wrk(wrk, script, base, urls, "random", args.duration, commands)
-            rows.append((label, "warm", count, warm))
-    print_table(rows)
+            print_row(label, "warm", count, run_wrk(wrk, script, base, urls, "random", args.duration, commands))
     print(f"load average after: {load_average()}")
     print("commands (wrk threads take every 2nd URL of the list in a pass; pick at random when warm):")
     for line in dict.fromkeys(commands):
@@ -319,15 +322,18 @@ class Watchdog(threading.Thread):
         self.stopped.set()
 
 
-def print_table(rows: list[tuple[str, str, int, dict]]) -> None:
+def print_header() -> None:
     print(f"{'case':<24}{'cache':<7}{'URLs':>6}{'requests':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          f"{'max ms':>9}{'req/s':>9}{'cached':>8}{'errors':>8}")
-    for label, state, count, result in rows:
-        answered = result["hits"] + result["misses"]
-        cached = f"{100 * result['hits'] / answered:.0f}%" if answered else "-"
-        print(f"{label:<24}{state:<7}{count:>6}{result['requests']:>10}{result['p50_us'] / 1000:>9.1f}"
-              f"{result['p95_us'] / 1000:>9.1f}{result['p99_us'] / 1000:>9.1f}{result['max_us'] / 1000:>9.0f}"
-              f"{result['requests'] / result['seconds']:>9.0f}{cached:>8}{result['errors']:>8}")
+          f"{'max ms':>9}{'req/s':>9}{'cached':>8}{'errors':>8}{'load':>7}", flush=True)
+
+
+def print_row(label: str, state: str, count: int, result: dict) -> None:
+    answered = result["hits"] + result["misses"]
+    cached = f"{100 * result['hits'] / answered:.0f}%" if answered else "-"
+    print(f"{label:<24}{state:<7}{count:>6}{result['requests']:>10}{result['p50_us'] / 1000:>9.1f}"
+          f"{result['p95_us'] / 1000:>9.1f}{result['p99_us'] / 1000:>9.1f}{result['max_us'] / 1000:>9.0f}"
+          f"{result['requests'] / result['seconds']:>9.0f}{cached:>8}{result['errors']:>8}{load_average().split()[0]:>7}",
+          flush=True)
 
 
 # The seeding child: runs with the database's settings, prints one JSON line.
@@ -520,9 +526,11 @@ def insert_articles(plan: dict, rng: Random, draw, now: datetime) -> None:
             batch = []
         if index and index % 100_000 == 0:
             print(f"seeded {index:,} of {total:,} articles", file=sys.stderr)
+    # One grouped pass: a subquery per story would scan the table for each one before PostgreSQL has statistics.
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {Story._meta.db_table} SET lead_article_id = "
-                       f"(SELECT min(a.id) FROM {Article._meta.db_table} a WHERE a.story_id = {Story._meta.db_table}.id)")
+        cursor.execute(f"""UPDATE {Story._meta.db_table} SET lead_article_id = leads.first
+            FROM (SELECT story_id, min(id) AS first FROM {Article._meta.db_table} GROUP BY story_id) AS leads
+            WHERE leads.story_id = {Story._meta.db_table}.id""")
 
 
 def reset_sequences(cursor) -> None:
