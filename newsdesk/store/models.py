@@ -112,6 +112,7 @@ class Story(models.Model):
     )
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,  # an index here lures SQLite, which has no statistics, away from story_top
         help_text="A moderator merged this story into that one: its page redirects there",
     )
 
@@ -163,6 +164,8 @@ class Article(models.Model):
     pinned = models.BooleanField(default=False, help_text="Placed by a moderator: clustering never moves it")
 
     class Meta:
+        # An outlet's newest articles come from article_source_latest, made in migration 0007 with
+        # SQL of each database's own: SQLite sorts NULLs last in DESC by itself and refuses NULLS LAST.
         indexes = [models.Index(fields=["story", "published"], name="article_story_time")]
 
     def __str__(self) -> str:
