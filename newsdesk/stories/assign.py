@@ -150,21 +150,20 @@ class locked_window:
 
     def __enter__(self) -> Window:
         take_database_lock()
-        window = current_window()
-        window.lock.acquire()
+        self.window = current_window()
+        self.window.lock.acquire()
         try:
-            replay(window)
+            replay(self.window)
         except BaseException:
-            window.lock.release()
+            self.window.lock.release()
             raise
-        return window
+        return self.window
 
     def __exit__(self, kind, error, trace) -> None:
-        window = current_window()
         if error is not None:
             # The transaction rolls back, but memory already changed: start again from the database.
             drop_window()
-        window.lock.release()
+        self.window.lock.release()  # the window this block locked, even if another has replaced it
 
 
 def take_database_lock() -> None:
