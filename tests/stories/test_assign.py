@@ -16,7 +16,7 @@ from newsdesk.stories.assign import assign_story, describe_article, drop_window,
 from newsdesk.stories.cluster import Decision, Reason
 from newsdesk.store.articles import ArticleData, save_article
 from newsdesk.store.models import Article, ClusterEvent, Story
-from tests_support import database_url
+from tests_support import database_url, store_and_assign
 
 NOW = timezone.now().replace(microsecond=0) - timedelta(days=1)
 
@@ -43,22 +43,7 @@ CHESS = (
 
 
 def store(outlet: str, slug: str, title: str, text: str, published=NOW) -> Article:
-    feed, _ = subscribe(f"https://{outlet}.example/rss")
-    article, created = save_article(feed, ArticleData(url=f"https://{outlet}.example/{slug}", guid=slug, title=title, authors=[],
-                                                      published=published, text=text))
-    assert created
-    with transaction.atomic():
-        assign_story(article)
-    article.refresh_from_db()
-    return article
-
-
-@pytest.fixture(autouse=True)
-def _fresh_window():
-    """Each test starts from the database alone, as a new worker process would."""
-    drop_window()
-    yield
-    drop_window()
+    return store_and_assign(outlet, slug, title, text, published)
 
 
 @pytest.mark.django_db

@@ -6,14 +6,11 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth.models import User
-from django.db import transaction
 from django.utils import timezone
 
-from newsdesk.catalog.subscriptions import subscribe
-from newsdesk.stories.assign import assign_story, drop_window
 from newsdesk.stories.moderate import ModerationError, merge_stories, move_article, split_story
-from newsdesk.store.articles import ArticleData, save_article
 from newsdesk.store.models import Article, Story
+from tests_support import store_and_assign
 
 pytestmark = pytest.mark.django_db
 
@@ -34,20 +31,7 @@ FLOOD_2 = ("Italy's civil protection agency evacuated thousands of people near P
 
 
 def store(outlet: str, slug: str, title: str, text: str, hours: float = 0) -> Article:
-    feed, _ = subscribe(f"https://{outlet}.example/rss")
-    article, _ = save_article(feed, ArticleData(url=f"https://{outlet}.example/{slug}", guid=slug, title=title,
-                                                authors=[], published=NOW + timedelta(hours=hours), text=text))
-    with transaction.atomic():
-        assign_story(article)
-    article.refresh_from_db()
-    return article
-
-
-@pytest.fixture(autouse=True)
-def _fresh_window():
-    drop_window()
-    yield
-    drop_window()
+    return store_and_assign(outlet, slug, title, text, NOW + timedelta(hours=hours))
 
 
 @pytest.fixture
