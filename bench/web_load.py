@@ -4,10 +4,9 @@
     .venv/bin/python bench/web_load.py --articles 100000        # a quick look (stories: a fifth of the articles)
     .venv/bin/python bench/web_load.py --database postgres --reseed
 
-For each database (SQLite in a data folder of its own; PostgreSQL `newsdesk_webload` with Redis) it
-seeds outlets, stories and articles straight into the tables (bulk inserts, articles in time order
-as ingestion stores them, the search index filled by the search app's own rebuild), and keeps them
-for the next run: `--reseed` starts again. Then, for each kind of page, it restarts `newsdesk web`
+For each database (SQLite; PostgreSQL with Redis) it uses the corpus of bench/seeding.py, shared
+with bench/search.py: seeded in bulk SQL the first time, kept for later runs of either bench while
+the sizes match (`--reseed` starts again). Then, for each kind of page, it restarts `newsdesk web`
 (gunicorn, as `newsdesk run` starts it on a 2-core machine) with an empty page cache and runs wrk:
 
 - cold: one pass over distinct URLs (front page tabs and pages, story pages of random stories,
@@ -34,7 +33,6 @@ import subprocess
 import sys
 import threading
 import time
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from random import Random
 
@@ -42,11 +40,10 @@ import httpx
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
-PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_DATABASE = "newsdesk_webload"
-SPAN_DAYS = 180
-BATCH = 2000
+import seeding  # noqa: E402
+
 CONNECTIONS = 50
 WRK_THREADS = 2
 WARM_UP_SECONDS = 5
@@ -132,14 +129,14 @@ def main() -> None:
     parser.add_argument("--outlets", type=int, default=500)
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--reseed", action="store_true", help="seed again even if the kept databases match")
-    parser.add_argument("--data", type=Path, default=Path("/tmp/newsdesk-web-load"), help="data folders and URL lists")
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/9", help="emptied before each cold pass")
     parser.add_argument("--duration", type=int, default=20, help="seconds of each warm run")
     parser.add_argument("--story-pages", type=int, default=1000, help="distinct story pages requested")
     parser.add_argument("--searches", type=int, default=300, help="distinct searches requested")
     parser.add_argument("--cases", default=",".join(CASES), help=f"some of {','.join(CASES)}")
     parser.add_argument("--page-cache-seconds", type=int, help="NEWSDESK_PAGE_CACHE_SECONDS for the server (default: its default)")
-    parser.add_argument("--prepare", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)  # the seeding child
+    parser.add_argument("--prepare", choices=["sqlite", "postgres"], help=argparse.SUPPRESS)  # the child
+    parser.add_argument("--seed", action="store_true", help=argparse.SUPPRESS)  # the child seeds first
     args = parser.parse_args()
     args.stories = args.stories or max(args.articles // 5, 1)
     sys.stdout.reconfigure(line_buffering=True)  # each figure as soon as it is measured, even into a file
@@ -154,11 +151,8 @@ def main() -> None:
 
 
 def environment(database: str, args) -> dict[str, str]:
-    env = {name: value for name, value in os.environ.items() if not name.startswith("NEWSDESK_")}
-    env.update({"NEWSDESK_DATA_DIR": str(args.data / database), "NEWSDESK_SUBSCRIBE_DEFAULTS": "false",
-                "DJANGO_SETTINGS_MODULE": "newsdesk.settings", "PYTHONPATH": str(ROOT)})
+    env = {**seeding.environment(database, os.environ), "PYTHONPATH": str(ROOT)}
     if database == "postgres":
-        env["NEWSDESK_DATABASE_URL"] = PG_ADMIN.rsplit("/", 1)[0] + "/" + PG_DATABASE
         env["NEWSDESK_REDIS_URL"] = args.redis_url
     if args.page_cache_seconds is not None:
         env["NEWSDESK_PAGE_CACHE_SECONDS"] = str(args.page_cache_seconds)
@@ -167,28 +161,21 @@ def environment(database: str, args) -> dict[str, str]:
 
 def run_database(database: str, args, wrk: str) -> None:
     env = environment(database, args)
-    folder = args.data / database
-    wanted = {"articles": args.articles, "stories": args.stories, "outlets": args.outlets}
-    marker = folder / "seeded.json"
-    reseed = args.reseed or not marker.exists() or json.loads(marker.read_text()).get("sizes") != wanted
-    if reseed:
-        if folder.exists():
-            shutil.rmtree(folder)
-        if database == "postgres":
-            recreate_postgres()
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = seeding.DATA / database
+    sizes = {"articles": args.articles, "stories": args.stories, "outlets": args.outlets}
+    must_seed = seeding.forget(database, sizes, force=args.reseed)
     command = [sys.executable, __file__, "--prepare", database, "--articles", str(args.articles), "--stories",
                str(args.stories), "--outlets", str(args.outlets), "--story-pages", str(args.story_pages),
-               "--searches", str(args.searches), "--data", str(args.data)]
+               "--searches", str(args.searches)] + (["--seed"] if must_seed else [])
     prepared = json.loads(subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout.splitlines()[-1])
     if prepared["seeding"]:
-        marker.write_text(json.dumps({"sizes": wanted, "seeding": prepared["seeding"]}))
+        seeding.remember(database, sizes, prepared["seeding"])
     title = "SQLite, file page cache" if database == "sqlite" else "PostgreSQL + Redis"
     print(f"\n## {title}: {args.articles:,} articles, {args.stories:,} stories, {args.outlets:,} outlets")
-    seeding = json.loads(marker.read_text())["seeding"]
+    seeded = seeding.seeding_figures(database)
     kept = "" if prepared["seeding"] else " (kept from an earlier run; --reseed seeds again)"
-    print(f"seeded in {seeding['seconds']:.0f} s: {seeding['rows_seconds']:.0f} s of rows, "
-          f"{seeding['index_seconds']:.0f} s of search index{kept}")
+    print(f"seeded in {seeded['seconds']:.0f} s: {seeded['rows_seconds']:.0f} s of rows, "
+          f"{seeded['index_seconds']:.0f} s of search index{kept}")
     print(f"load average before: {load_average()}; page cache: {prepared['page_cache_seconds']} s; "
           f"server: newsdesk web ({prepared['web_workers']} gunicorn workers of 4 threads)")
     script = folder / "web_load.lua"
@@ -210,14 +197,6 @@ def run_database(database: str, args, wrk: str) -> None:
     print("commands (wrk threads take every 2nd URL of the list in a pass; pick at random when warm):")
     for line in dict.fromkeys(commands):
         print(f"  {line}")
-
-
-def recreate_postgres() -> None:
-    import psycopg
-
-    with psycopg.connect(PG_ADMIN, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {PG_DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {PG_DATABASE}")
 
 
 def clear_page_cache(database: str, folder: Path, redis_url: str) -> None:
@@ -336,212 +315,21 @@ def print_row(label: str, state: str, count: int, result: dict) -> None:
           flush=True)
 
 
-# The seeding child: runs with the database's settings, prints one JSON line.
+# The child: runs with the database's settings, prints one JSON line.
 
 def prepare(args) -> dict:
-    """Migrate, seed if the tables are empty, write the URL lists; say what was done."""
+    """Migrate, seed when asked, write the URL lists; say what was done."""
     import django
 
     django.setup()
     from django.conf import settings
     from django.core.management import call_command
 
-    from newsdesk.store.models import Article
-
     call_command("migrate", verbosity=0)
-    seeding = None
-    if not Article.objects.exists():
-        seeding = seed(args.articles, args.stories, args.outlets)
-    write_url_lists(args.data / args.prepare, args.story_pages, args.searches)
-    return {"seeding": seeding, "page_cache_seconds": settings.NEWSDESK["PAGE_CACHE_SECONDS"],
+    seeded = seeding.seed(args.articles, args.stories, args.outlets) if args.seed else None
+    write_url_lists(seeding.DATA / args.prepare, args.story_pages, args.searches)
+    return {"seeding": seeded, "page_cache_seconds": settings.NEWSDESK["PAGE_CACHE_SECONDS"],
             "web_workers": settings.NEWSDESK["WEB_WORKERS"]}
-
-
-def seed(articles: int, stories: int, outlets: int) -> dict:
-    """Outlets with a feed each, stories of 1 to a few hundred articles, and their articles, in time order."""
-    import numpy as np
-    from django.db import connection
-    from django.utils import timezone
-
-    from newsdesk.search import fulltext
-
-    started = time.perf_counter()
-    rng, draw = Random(1), np.random.default_rng(1)
-    now = timezone.now().replace(microsecond=0)
-    if connection.vendor == "sqlite":
-        fulltext.suspend_sync()  # the search app's triggers would index row by row; its rebuild does it at once
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA synchronous = OFF")
-            cursor.execute("PRAGMA cache_size = -500000")
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("SET session_replication_role = replica")  # no row triggers: the index is rebuilt after
-    insert_outlets(outlets, rng, now)
-    plan = plan_stories(articles, stories, outlets, draw, now)
-    insert_stories(plan, rng, now)
-    insert_articles(plan, rng, draw, now)
-    rows_seconds = time.perf_counter() - started
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SET session_replication_role = DEFAULT")
-        reset_sequences(cursor)
-    print(f"seeded {articles:,} articles in {rows_seconds:.0f} s; indexing them for search", file=sys.stderr)
-    fulltext.rebuild()
-    if connection.vendor == "sqlite":
-        fulltext.resume_sync()
-        with connection.cursor() as cursor:
-            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    else:
-        # What autovacuum would have done by the time a real site had this many articles.
-        with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE")
-    seconds = time.perf_counter() - started
-    return {"seconds": seconds, "rows_seconds": rows_seconds, "index_seconds": seconds - rows_seconds}
-
-
-NEWSPAPER_WORDS = ("Herald", "Courier", "Gazette", "Times", "Post", "Chronicle", "Observer", "Tribune", "Journal",
-                   "Standard", "Review", "Record", "Sentinel", "Express", "Dispatch", "Bulletin", "Ledger", "Mirror",
-                   "Press", "Echo", "Telegraph", "Examiner", "Globe", "Register", "Star", "News")
-
-
-def insert_outlets(outlets: int, rng: Random, now: datetime) -> None:
-    from newsdesk.simulator.vocabulary import PLACES
-    from newsdesk.store.models import Feed, Source
-
-    sources, feeds = [], []
-    for number in range(1, outlets + 1):
-        name = f"The {rng.choice(PLACES)} {rng.choice(NEWSPAPER_WORDS)}"
-        # A few outlets allow only excerpts, as some publishers ask.
-        sources.append(Source(id=number, name=name, homepage=f"https://outlet{number}.example/", language="en",
-                              excerpt_words=60 if rng.random() < 0.03 else 0, created=now - timedelta(days=SPAN_DAYS)))
-        feeds.append(Feed(id=number, url=f"https://outlet{number}.example/rss", source_id=number, title=name,
-                          status=Feed.Status.OK, last_fetched=now, last_success=now, poll_minutes=30,
-                          next_fetch=now + timedelta(minutes=30), created=now - timedelta(days=SPAN_DAYS)))
-    Source.objects.bulk_create(sources, batch_size=BATCH)
-    Feed.objects.bulk_create(feeds, batch_size=BATCH)
-
-
-def plan_stories(articles: int, stories: int, outlets: int, draw, now: datetime) -> dict:
-    """Which story and outlet each article has and when it was published, articles numbered in time order."""
-    import numpy as np
-
-    # Most stories have one or two articles; a few big ones draw a few hundred.
-    weights = np.minimum(draw.pareto(1.2, stories) + 0.2, 80.0)
-    sizes = 1 + draw.multinomial(articles - stories, weights / weights.sum())
-    story_of = np.repeat(np.arange(stories), sizes)
-    starts = now.timestamp() - draw.uniform(0, SPAN_DAYS * 86400, stories)
-    offsets = np.minimum(draw.exponential(8 * 3600, articles), 10 * 86400)
-    firsts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    offsets[firsts] = 0  # each story starts with its first article
-    moments = np.minimum(starts[story_of] + offsets, now.timestamp() - draw.uniform(0, 600, articles))
-    # A few outlets carry most of the news.
-    popularity = 1 / np.arange(1, outlets + 1) ** 0.9
-    outlet_of = draw.choice(outlets, size=articles, p=popularity / popularity.sum()) + 1
-    order = np.argsort(moments, kind="stable")
-    story_of, moments, outlet_of = story_of[order], moments[order], outlet_of[order]
-    lead = np.full(stories, articles, dtype=np.int64)
-    np.minimum.at(lead, story_of, np.arange(articles))
-    pairs = np.unique(story_of.astype(np.int64) * (outlets + 1) + outlet_of)
-    return {"story_of": story_of, "moments": moments, "outlet_of": outlet_of, "sizes": sizes, "lead": lead,
-            "first": np.minimum.reduceat(moments[np.argsort(story_of, kind="stable")], firsts),
-            "last": np.maximum.reduceat(moments[np.argsort(story_of, kind="stable")], firsts),
-            "source_counts": np.bincount(pairs // (outlets + 1), minlength=stories)}
-
-
-def insert_stories(plan: dict, rng: Random, now: datetime) -> None:
-    """Stories with counts and scores as clustering and ranking keep them; leads are set with the articles."""
-
-    from newsdesk.simulator.prose import write_headline
-    from newsdesk.stories.rank import age_hours, story_score
-    from newsdesk.store.models import Story
-
-    total = len(plan["sizes"])
-    plan["headlines"] = [write_headline(rng) for _ in range(total)]
-    batch = []
-    for index in range(total):
-        last = datetime.fromtimestamp(float(plan["last"][index]), UTC)
-        comments = int(rng.expovariate(1 / 12)) if rng.random() < 0.2 else 0
-        sources = int(plan["source_counts"][index])
-        related = ([{"story": rng.randrange(total) + 1, "score": round(rng.uniform(0.2, 0.6), 3)} for _ in range(rng.randint(2, 6))]
-                   if rng.random() < 0.5 else [])
-        batch.append(Story(id=index + 1, headline=plan["headlines"][index], first_seen=datetime.fromtimestamp(float(plan["first"][index]), UTC),
-                           last_updated=last, article_count=int(plan["sizes"][index]), source_count=sources,
-                           comment_count=comments, score=story_score(sources, comments, age_hours(last, now)),
-                           language="en", closed=now - last > timedelta(days=3), related=related))
-        if len(batch) == BATCH:
-            Story.objects.bulk_create(batch)
-            batch = []
-    Story.objects.bulk_create(batch)
-
-
-def insert_articles(plan: dict, rng: Random, draw, now: datetime) -> None:
-    """Articles of a few hundred words, ids in time order; the first of each story leads it."""
-    from django.db import connection, transaction
-    from django.utils.html import escape
-
-    from newsdesk.simulator.prose import invent_name, write_paragraph
-    from newsdesk.store.articles import content_hash
-    from newsdesk.store.models import Article, Story
-
-    # Pools combined at random: writing a million distinct texts would take longer than storing them.
-    paragraphs = [write_paragraph(rng) for _ in range(20_000)]
-    names = [invent_name(rng) for _ in range(5_000)]
-    suffixes = (", officials say", ": what we know", " – live updates", ", report says", ": the reactions")
-    lead_texts: dict[int, list[int]] = {}
-    total = len(plan["story_of"])
-    batch: list[Article] = []
-    for index in range(total):
-        story = int(plan["story_of"][index])
-        outlet = int(plan["outlet_of"][index])
-        headline = plan["headlines"][story]
-        is_lead = plan["lead"][story] == index
-        if is_lead or rng.random() < 0.4:
-            title = headline
-        elif rng.random() < 0.5:
-            title = headline + rng.choice(suffixes)
-        else:
-            title = plan["headlines"][rng.randrange(len(plan["headlines"]))]
-        # Now and then an outlet runs a syndicated copy of the lead article.
-        copy = not is_lead and rng.random() < 0.03
-        chosen = lead_texts[story] if copy else [rng.randrange(len(paragraphs)) for _ in range(rng.randint(4, 8))]
-        if is_lead:
-            lead_texts[story] = chosen
-        text = "\n\n".join(paragraphs[i] for i in chosen)
-        published = datetime.fromtimestamp(float(plan["moments"][index]), UTC)
-        words = text.split()
-        slug = "-".join(title.lower().split()[:6]).strip(",.:;")
-        batch.append(Article(
-            id=index + 1, source_id=outlet, feed_id=outlet, story_id=story + 1,
-            url=f"https://outlet{outlet}.example/news/{index + 1}-{slug}", guid=f"outlet{outlet}-{index + 1}",
-            title=title, authors=[rng.choice(names)] if rng.random() < 0.85 else [], published=published,
-            fetched=published + timedelta(minutes=rng.uniform(1, 30)), summary=" ".join(words[:40]) + "…",
-            text=text, html="".join(f"<p>{escape(paragraphs[i])}</p>" for i in chosen),
-            image=f"https://outlet{outlet}.example/images/{index + 1}.jpg" if rng.random() < 0.7 else "",
-            language="en", word_count=len(words), content_hash=content_hash(text),
-            copy_of_id=int(plan["lead"][story]) + 1 if copy else None,
-            assignment={"kind": "seeded"}))
-        if len(batch) == BATCH or index == total - 1:
-            with transaction.atomic():
-                Article.objects.bulk_create(batch)
-            batch = []
-        if index and index % 100_000 == 0:
-            print(f"seeded {index:,} of {total:,} articles", file=sys.stderr)
-    # One grouped pass: a subquery per story would scan the table for each one before PostgreSQL has statistics.
-    with connection.cursor() as cursor:
-        cursor.execute(f"""UPDATE {Story._meta.db_table} SET lead_article_id = leads.first
-            FROM (SELECT story_id, min(id) AS first FROM {Article._meta.db_table} GROUP BY story_id) AS leads
-            WHERE leads.story_id = {Story._meta.db_table}.id""")
-
-
-def reset_sequences(cursor) -> None:
-    """Let the database hand out ids after the ones the seeding chose."""
-    from django.core.management.color import no_style
-    from django.db import connection
-
-    from newsdesk.store.models import Article, Feed, Source, Story
-
-    for statement in connection.ops.sequence_reset_sql(no_style(), [Source, Feed, Story, Article]):
-        cursor.execute(statement)
 
 
 def write_url_lists(folder: Path, story_pages: int, searches: int) -> None:

@@ -12,9 +12,11 @@ from django.db.models import F, QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 
 from newsdesk.store.models import Article, Source, Story
+from newsdesk.web import images
 from newsdesk.web.images import proxy_images
 
 # Our own files first, then the htmx that the django-htmx package installs (never a copy of it).
@@ -74,7 +76,8 @@ def front_page(request: HttpRequest) -> HttpResponse:
     stories = (Story.objects.filter(merged_into__isnull=True).select_related("lead_article__source")
                .only(*LIST_FIELDS).order_by(*order))
     page = window(stories, page_number(request), STORIES_PER_PAGE)
-    context = {"page": page, "tab": tab, "tabs": [(key, label) for key, (label, _) in TABS.items()],
+    dress_stories(page.items)
+    context = {"page": page, "tab": tab, "now": timezone.now(), "tabs": [(key, label) for key, (label, _) in TABS.items()],
                "title": title, "canonical": canonical(request, "web:front", tab=tab, page=page.number)}
     if request.headers.get("HX-Request") == "true":
         response = render(request, "newsdesk/front_more.html", context)
@@ -82,6 +85,24 @@ def front_page(request: HttpRequest) -> HttpResponse:
         response = render(request, "newsdesk/front.html", context)
     response["Vary"] = "HX-Request"
     return response
+
+
+def dress_stories(stories: list[Story]) -> None:
+    """Give each listed story the links and names its item shows, computed here once rather than per
+    template tag: reverse() and attribute lookups through the lead article cost more than the page's query."""
+    story_path, source_path = path_maker("web:story"), path_maker("web:source")
+    for story in stories:
+        story.href = story_path(story.id)
+        lead = story.lead_article
+        story.outlet_name = lead.source.name if lead else ""
+        story.outlet_href = source_path(lead.source.id) if lead else ""
+        story.thumb = images.proxied(lead.image) if lead else ""
+
+
+def path_maker(name: str):
+    """A function of one id giving the path of URL name for it, with a single reverse() per call of this."""
+    head, _, tail = reverse(name, args=[0]).rpartition("/0/")
+    return lambda value: f"{head}/{int(value)}/{tail}"
 
 
 def canonical(request: HttpRequest, name: str, *args, tab: str = "top", page: int = 1) -> str:
