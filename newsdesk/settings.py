@@ -117,7 +117,7 @@ def _huey() -> dict:
 HUEY = _huey()
 
 if NEWSDESK["REDIS_URL"]:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
+    CACHES = {"default": {"BACKEND": "newsdesk.web.cache.RedisCache",
                           "LOCATION": NEWSDESK["REDIS_URL"], "KEY_PREFIX": "newsdesk"}}
 else:
     # Files in the data folder rather than each process's memory: every web process serves the pages
