@@ -80,6 +80,9 @@ def seed(articles: int, stories: int, outlets: int) -> dict:
     now = timezone.now().replace(microsecond=0)
     sqlite = connection.vendor == "sqlite"
     fulltext.suspend_sync()  # SQLite: drops the row triggers; PostgreSQL's are skipped by the replica role below
+    if sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys = OFF")  # the plan is consistent by construction; checks cost a third
     with transaction.atomic(), connection.cursor() as cursor:
         if sqlite:
             cursor.execute("PRAGMA cache_size = -1000000")
@@ -89,8 +92,12 @@ def seed(articles: int, stories: int, outlets: int) -> dict:
         insert_outlets(outlets, rng, now)
         plan = plan_stories(articles, stories, outlets, draw, now)
         insert_stories(cursor, plan, rng, now)
-        insert_articles(cursor, plan, rng, draw)
+        progress(f"{stories:,} stories", started)
+        insert_articles(cursor, plan, rng, draw, started)
         reset_sequences(cursor)
+    if sqlite:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA foreign_keys = ON")
     rows_seconds = time.perf_counter() - started
     print(f"seeding: {articles:,} articles stored in {rows_seconds:.0f} s; indexing them for search", file=sys.stderr)
     fulltext.rebuild()
@@ -175,7 +182,11 @@ def insert_stories(cursor, plan: dict, rng: Random, now: datetime) -> None:
                                       "source_count", "comment_count", "score", "language", "closed", "related"], rows)
 
 
-def insert_articles(cursor, plan: dict, rng: Random, draw) -> None:
+def progress(what: str, started: float) -> None:
+    print(f"seeding: {what} after {time.perf_counter() - started:.0f} s", file=sys.stderr, flush=True)
+
+
+def insert_articles(cursor, plan: dict, rng: Random, draw, started: float) -> None:
     """Articles of three pooled paragraphs, ids in time order; the first of each story leads it, a few copy it."""
     import numpy as np
     from django.db import connection
@@ -220,6 +231,7 @@ def insert_articles(cursor, plan: dict, rng: Random, draw) -> None:
                    title_kind[part].tolist(), (title_story[part] + 1).tolist(), author[part].tolist(), image[part].astype(int).tolist())
         load_rows(cursor, "bench_plan", columns, list(rows))
 
+    progress(f"the plan of {total:,} articles", started)
     # Three paragraphs per text, picked by the text's number so that a copy repeats its lead exactly.
     picks = [f"(p{k}.id = (p.text_of * {prime} + {k}) %% {POOL})" for k, prime in enumerate((7, 7919, 104729))]
     joins = " ".join(f"JOIN bench_paragraph p{k} ON {pick}" for k, pick in enumerate(picks))
@@ -261,6 +273,7 @@ def insert_articles(cursor, plan: dict, rng: Random, draw) -> None:
         JOIN bench_suffix x ON x.id = p.n %% {len(SUFFIXES)}
         LEFT JOIN bench_name author ON author.id = p.author
         ORDER BY p.n""", params)
+    progress(f"{total:,} articles", started)
     for table in ("bench_plan", "bench_paragraph", "bench_name", "bench_suffix"):
         cursor.execute(f"DROP TABLE {table}")
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from django.db import connection
 from django.db.models import F, QuerySet
+from django.db.models.functions import Substr
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,6 +26,7 @@ STORIES_PER_PAGE = 30
 ARTICLES_PER_PAGE = 30
 MAX_PAGE = 200  # deeper than anyone reads; keeps OFFSET scans bounded
 RELATED_CARDS = 8
+OPENING_CHARS = 1000  # of an article's text, for excerpts of at most a few hundred characters
 
 TABS = {
     "top": ("Top stories", ("-score", "-last_updated", "-id")),
@@ -125,10 +127,16 @@ def story_page(request: HttpRequest, story_id: int) -> HttpResponse:
     story = get_object_or_404(Story.objects.select_related("lead_article__source"), id=story_id)
     if story.merged_into_id and not story.article_count:
         return redirect("web:story", story_id=story.merged_into_id)
-    articles = list(story.articles.select_related("source").order_by(F("published").asc(nulls_last=True), "fetched", "id"))
+    # Only the lead's whole text is shown: the others' openings are enough for their excerpts.
+    articles = list(story.articles.select_related("source").defer("text", "html", "assignment")
+                    .annotate(opening=Substr("text", 1, OPENING_CHARS))
+                    .order_by(F("published").asc(nulls_last=True), "fetched", "id"))
     lead = story.lead_article or (articles[0] if articles else None)
     if lead is None:
         raise Http404("This story has no articles.")
+    source_path = path_maker("web:source")
+    for article in [lead, *articles]:
+        article.source_href = source_path(article.source_id)
     texts = group_copies(articles, lead)
     lead_text = texts[0]
     excerpt_words = lead.source.excerpt_words
@@ -175,7 +183,7 @@ def paragraphs(text: str, limit_words: int = 0) -> list[str]:
 
 def preview_text(article: Article) -> str:
     """What a reader may see of an article outside the lead: its outlet's excerpt limit applies."""
-    text = article.text or article.summary
+    text = getattr(article, "opening", None) or article.text or article.summary
     limit = article.source.excerpt_words
     return " ".join(text.split()[:limit]) if limit else text
 
@@ -201,13 +209,15 @@ def group_copies(articles: list[Article], lead: Article) -> list[Coverage]:
 def related_stories(story: Story) -> list[dict]:
     """Cards for the stories clustering found closest to this one, closest first."""
     ids = [entry["story"] for entry in story.related if isinstance(entry, dict) and isinstance(entry.get("story"), int)]
-    found = Story.objects.select_related("lead_article__source").in_bulk(ids[:RELATED_CARDS])
+    found = (Story.objects.select_related("lead_article__source").defer("lead_article__text", "lead_article__html")
+             .annotate(opening=Substr("lead_article__text", 1, OPENING_CHARS)).in_bulk(ids[:RELATED_CARDS]))
     cards = []
     for story_id in ids:
         other = found.get(story_id)
         if other is None or other.lead_article is None:
             continue
         lead = other.lead_article
+        lead.opening = other.opening
         cards.append({"title": other.headline, "href": reverse("web:story", args=[other.id]), "internal": True,
                       "excerpt": preview_text(lead), "source": lead.source.name, "author": lead.byline})
     return cards

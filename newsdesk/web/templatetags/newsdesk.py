@@ -7,8 +7,8 @@ from datetime import datetime
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import timezone
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.web import images
 
@@ -16,8 +16,9 @@ register = template.Library()
 
 MONTHS = ("", "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
-# Under a day, in the words of Django's naturaltime (and its no-break spaces), without its cost.
-UNITS = ((3600, "an hour ago", "hour"), (60, "a minute ago", "minute"), (1, "a second ago", "second"))
+UNITS = ("year", "month", "week", "day", "hour", "minute")
+CHUNKS = (7 * 86400, 86400, 3600, 60)
+MONTH_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 @register.simple_tag
@@ -27,20 +28,55 @@ def age(when: datetime | None, now: datetime | None = None) -> SafeString | str:
         return ""
     local = timezone.localtime(when)
     exact = f"{local.day} {MONTHS[local.month]} {local.year}, {local:%H:%M} {local.tzname()}"
-    return format_html('<time datetime="{}" title="{}">{}</time>', local.isoformat(), exact, words_ago(when, now))
+    # Digits, English month names and a zone abbreviation: nothing here needs escaping.
+    return mark_safe(f'<time datetime="{local.isoformat()}" title="{escape(exact)}">{words_ago(when, now)}</time>')
 
 
 def words_ago(when: datetime, now: datetime | None = None) -> str:
-    seconds = ((now or timezone.now()) - when).total_seconds()
-    if seconds < 0 or seconds >= 86400:
-        return naturaltime(when)  # days, months and the future: rare on a news site's lists
-    if seconds < 1:
-        return "now"
-    for size, one, unit in UNITS:
+    """What Django's naturaltime says of a past moment, in English, without the cost of its lazy
+    translations (a story's timeline shows hundreds). The future is left to naturaltime."""
+    now = now or timezone.now()
+    delta = now - when
+    if delta.days < 0:
+        return naturaltime(when)
+    if delta.days > 0:
+        return f"{time_since(when, now)} ago"
+    seconds = delta.seconds
+    for size, unit in ((3600, "hour"), (60, "minute"), (1, "second")):
         if seconds >= size:
-            count = int(seconds // size)
-            return one if count == 1 else f"{count}\xa0{unit}s ago"
+            count = seconds // size
+            return ("an hour ago" if unit == "hour" else f"a {unit} ago") if count == 1 else f"{count}\xa0{unit}s ago"
     return "now"
+
+
+def time_since(when: datetime, now: datetime) -> str:
+    """Django's timesince (two adjacent units of calendar years and months, weeks, days, hours, minutes)."""
+    now = now.astimezone(when.tzinfo) if when.tzinfo and now.tzinfo else now
+    months = (now.year - when.year) * 12 + (now.month - when.month)
+    if when.day > now.day or (when.day == now.day and when.time() > now.time()):
+        months -= 1
+    years, months = divmod(months, 12)
+    pivot = when
+    if years or months:
+        year, month = when.year + years, when.month + months
+        if month > 12:
+            year, month = year + 1, month - 12
+        pivot = datetime(year, month, min(MONTH_DAYS[month - 1], when.day), when.hour, when.minute, when.second,
+                         tzinfo=when.tzinfo)
+    remaining = (now - pivot).total_seconds()
+    parts = [years, months]
+    for chunk in CHUNKS:
+        parts.append(int(remaining // chunk))
+        remaining -= chunk * parts[-1]
+    first = next((i for i, value in enumerate(parts) if value), None)
+    if first is None:
+        return "0\xa0minutes"
+    words = []
+    for unit, value in zip(UNITS[first:first + 2], parts[first:first + 2]):
+        if not value:
+            break
+        words.append(f"{value}\xa0{unit}{'s' if value != 1 else ''}")
+    return ", ".join(words)
 
 
 @register.filter
