@@ -20,10 +20,11 @@ from django.utils.safestring import SafeString, mark_safe
 # of a million articles would take seconds; a reader wants the relevant *recent* ones.
 CANDIDATES = 1000
 QUERY_MAX_CHARS = 300
-PHRASE_WINDOW = 5_000  # PostgreSQL: newest articles searched for a phrase before its GIN index is asked
+PHRASE_CANDIDATES = 5_000  # PostgreSQL: newest articles with all of a phrase's words, checked for the phrase
 # Markers from Unicode's private use area, turned into <mark> only after the text is escaped.
 OPEN, CLOSE = "\ue000", "\ue001"
 SNIPPET_WORDS = 32
+TITLE_WEIGHT = 10.0  # SQLite: a match in the title against one in the text
 
 
 @dataclass
@@ -226,15 +227,18 @@ class SqliteIndex:
             bounds = " AND search_article.rowid BETWEEN %s AND %s"
             params += [lowest, highest]
         filters, filter_params = _filters(connection, None, "coalesce(a.published, a.fetched)", None, since, until)
-        # Title counts ten times a word of text, the outlet's name three times.
-        sql = f"""SELECT a.id, a.story_id, -bm25(search_article, 10.0, 1.0, 3.0, 0.0),
+        # Not bm25(): it counts every article that holds each word, a scan of the whole index for a
+        # common one, whatever the LIMIT. The relevance is where the words are: each match in the
+        # title counts TITLE_WEIGHT times the text's, as title (A) against text (D) in PostgreSQL's ts_rank.
+        sql = f"""SELECT a.id, a.story_id, highlight(search_article, 0, %s, ''),
                 (julianday(coalesce(a.published, a.fetched)) - 2440587.5) * 86400.0
             FROM search_article JOIN store_article a ON a.id = search_article.rowid
             WHERE search_article MATCH %s{bounds} AND a.story_id IS NOT NULL{filters}
             ORDER BY search_article.rowid DESC LIMIT {CANDIDATES}"""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [*params, *filter_params])
-            return [Match(*row) for row in cursor.fetchall()]
+            cursor.execute(sql, [OPEN, *params, *filter_params])
+            return [Match(article_id, story_id, 1.0 + TITLE_WEIGHT * (title or "").count(OPEN), moment)
+                    for article_id, story_id, title, moment in cursor.fetchall()]
 
     @staticmethod
     def snippets(connection, expression: str, article_ids: list[int]) -> list[tuple]:
@@ -385,16 +389,19 @@ class PostgresIndex:
                   f"ORDER BY e.moment DESC LIMIT {CANDIDATES}")
         if not any(kind == "phrase" and len(text.split()) > 1 for kind, text in query_terms(expression)):
             return cls.ranked(connection, newest, expression, [expression, *params])
-        # A phrase's words may be common while the phrase is rare, and PostgreSQL cannot tell: it would
-        # walk the whole time index. Look among the newest articles only, then ask the GIN index.
-        window = (f"SELECT * FROM (SELECT e.* FROM search_article e WHERE true{filters} ORDER BY e.moment DESC "
-                  f"LIMIT {PHRASE_WINDOW}) e WHERE e.document @@ {query} ORDER BY e.moment DESC LIMIT {CANDIDATES}")
-        found = cls.ranked(connection, window, expression, [*params, expression])
-        if len(found) >= CANDIDATES:
-            return found
-        every = (f"WITH hits AS MATERIALIZED (SELECT e.article_id, e.moment, e.document FROM search_article e "
-                 f"WHERE e.document @@ {query}{filters}) SELECT * FROM hits ORDER BY moment DESC LIMIT {CANDIDATES}")
-        return cls.ranked(connection, every, expression, [expression, *params])
+        # The GIN index keeps no word positions: it can only answer a phrase by reading every article that
+        # has all its words, thousands when the words are common. So it is asked for those articles without
+        # the phrase, the newest PHRASE_CANDIDATES of them are read, and the phrase is checked on these.
+        words = (f"SELECT e.article_id, e.moment, e.document FROM search_article e WHERE e.document @@ {query}{filters} "
+                 f"ORDER BY e.moment DESC LIMIT {PHRASE_CANDIDATES}")
+        phrases = f"SELECT * FROM ({words}) w WHERE w.document @@ {query} ORDER BY w.moment DESC LIMIT {CANDIDATES}"
+        return cls.ranked(connection, phrases, expression, [cls.without_phrases(expression), *params, expression])
+
+    @staticmethod
+    def without_phrases(expression: str) -> str:
+        """A query that every match of expression matches too: each phrase as its words."""
+        parts = {"or": lambda text: "OR", "not": lambda text: "-" + text}
+        return " ".join(parts.get(kind, lambda text: text.replace('"', " "))(text) for kind, text in query_terms(expression))
 
     @classmethod
     def ranked(cls, connection, candidates: str, expression: str, params: list) -> list[Match]:

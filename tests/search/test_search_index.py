@@ -159,6 +159,14 @@ def test_phrases_exclusions_and_alternatives(herald):
     assert headlines("-rain") == []  # exclusions alone would list nearly everything
 
 
+def test_phrases_with_alternatives_and_exclusions(herald):
+    story(publish(herald, "bridge", "Council approves the bridge", BRIDGE))
+    story(publish(herald, "flood", "Floods in the lower town", FLOOD))
+    assert set(headlines('"lower town" OR "new bridge"')) == {"Council approves the bridge", "Floods in the lower town"}
+    assert headlines('"the council" -rain') == ["Council approves the bridge"]
+    assert headlines('"lower town" OR "bridge new"') == ["Floods in the lower town"]
+
+
 def test_the_match_is_marked_and_everything_else_escaped(herald):
     story(publish(herald, "xss", "Bridge <img src=x onerror=alert(1)> news",
                   "A <script>alert('bridge')</script> & the bridge \ue000 marker \ue001 text."))
