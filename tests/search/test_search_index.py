@@ -128,6 +128,16 @@ def test_results_can_be_narrowed_to_one_outlet(herald, courier):
     assert headlines("rain", source=courier.source) == ["Rain at the Courier"]
 
 
+def test_an_outlets_older_matches_are_found_beyond_its_newest_articles(herald, courier, monkeypatch):
+    monkeypatch.setattr(fulltext, "OUTLET_WINDOW", 2)  # PostgreSQL reads this many of the outlet's newest first
+    for n in range(2):
+        story(publish(herald, f"old{n}", f"Copper report {n}", "Copper prices moved.", hours_ago=48 + n))
+    for n in range(3):
+        story(publish(herald, f"new{n}", f"Harbour news {n}", "The harbour reopened.", hours_ago=n + 1))
+    story(publish(courier, "copper", "Copper at the Courier", "Copper prices moved.", hours_ago=1))
+    assert headlines("copper", source=herald.source) == ["Copper report 0", "Copper report 1"]
+
+
 def test_results_can_be_narrowed_to_a_range_of_days(herald):
     today = timezone.localdate()
     for days in (0, 3, 10):
