@@ -21,7 +21,7 @@ from django.utils.safestring import SafeString, mark_safe
 CANDIDATES = 1000
 QUERY_MAX_CHARS = 300
 OUTLET_WINDOW = 3_000  # PostgreSQL: an outlet's newest articles read for a word before its GIN index is asked
-PHRASE_CANDIDATES = 5_000  # PostgreSQL: newest articles with all of a phrase's words, checked for the phrase
+PHRASE_CANDIDATES = 2_000  # PostgreSQL: newest articles with all of a phrase's words, checked for the phrase
 # Markers from Unicode's private use area, turned into <mark> only after the text is escaped.
 OPEN, CLOSE = "\ue000", "\ue001"
 SNIPPET_WORDS = 32
