@@ -18,6 +18,9 @@ _CHROME = {"header", "nav", "footer", "aside", "form", "menu"}
 _CHROME_HINTS = re.compile(r"\b(logo|brand|site-?title|site-?name|masthead|navbar|menu|modal|popup|newsletter|sidebar|widget|footer|cookie)\b", re.I)
 _HEADLINE_HINTS = re.compile(r"(headline|entry-title|post-title|article-title|article__title|story-title|page-title|title)", re.I)
 _MAX_WORDS = 40
+# An h1 sharing less than this share of its words with each of the page's own titles is a section
+# heading, a label or a slogan ("Discord", "Webcams"), not the headline those titles name.
+_MIN_TITLE_OVERLAP = 0.1
 
 
 def words_of(text: str | None) -> list[str]:
@@ -141,6 +144,12 @@ def _similarity(a: str, b: str) -> float:
     return len(words_a & words_b) / min(len(words_a), len(words_b))
 
 
+def _overlap(a: str, b: str) -> float:
+    """Words a and b share, over the words either has (Jaccard)."""
+    words_a, words_b = set(words_of(a)), set(words_of(b))
+    return len(words_a & words_b) / len(words_a | words_b) if words_a and words_b else 0.0
+
+
 def heading_text(element: HtmlElement) -> str:
     """Return the text of a heading, with a space where a line break or a new block starts a word."""
     pieces: list[str] = []
@@ -197,6 +206,9 @@ def choose_headline(tree: HtmlElement, meta_titles: list[str], site_names: list[
         candidates.append((score, text, element))
     if candidates:
         score, text, element = max(candidates, key=lambda candidate: candidate[0])
+        unrelated = titles and max(_overlap(text, title) for title in titles) < _MIN_TITLE_OVERLAP
+        if unrelated and not is_site_name(titles[0], site_names, hosts):
+            return titles[0], None
         if score > -0.5 or not titles:
             dated = drop_dateline(text)
             # A date the page's own titles also carry is part of the headline ("March 3, 2025: a day...").

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 import re
+from copy import deepcopy
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
 from dateutil import parser as date_parser
 from htmldate import find_date
+from lxml import etree
 from lxml.html import HtmlElement
 
 from newsdesk.extract.byline import clean_name, find_byline, split_names, unique
@@ -33,6 +35,11 @@ IMAGE_KEYS = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image"
 DESCRIPTION_KEYS = ("og:description", "description", "twitter:description", "dc.description")
 _DATE_IN_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _SKIP_DATES = re.compile(r"comment|related|recommend|sidebar|widget|footer|popular|trending|reply", re.I)
+# Readers' comments carry dates of their own, the newest on the page: htmldate must not see them.
+_COMMENTS = "comment|reply|respond|disqus"
+_COMMENTS_XPATH = etree.XPath(
+    f"//*[re:test(@class, '{_COMMENTS}', 'i') or re:test(@id, '{_COMMENTS}', 'i')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"})
 _EARLIEST_YEAR = 1990
 _URL_DAY = re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/")
 # How far from the headline a printed date still belongs to it, in characters of text.
@@ -108,7 +115,11 @@ def find_time_element(tree: HtmlElement) -> str | None:
 
 
 def guess_date(tree: HtmlElement, url: str | None) -> str | None:
-    """Ask htmldate, the last resort, for the date the page shows (a day, no time)."""
+    """Ask htmldate, the last resort, for the date the page shows (a day, no time), readers' comments aside."""
+    tree = deepcopy(tree)  # only pages without any date of their own get this far
+    for element in _COMMENTS_XPATH(tree):
+        if element.getparent() is not None and element.tag not in ("html", "body"):
+            element.getparent().remove(element)
     try:
         # Its extensive search would load dateparser's every locale: seconds, for a few pages more.
         found = find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")

@@ -75,6 +75,12 @@ def test_visible_h1_is_the_headline_and_the_logo_h1_is_not():
     assert read_metadata(tree, URL).title == "Storm hits the coast, live updates"
 
 
+def test_an_h1_unrelated_to_the_pages_titles_gives_way_to_them():
+    tree = page(head='<title>How the storm broke the sea wall at Port Leeds | Daily Bugle</title>',
+                body='<article><h1>Discord</h1><p>Text.</p></article>')
+    assert read_metadata(tree, URL).title == "How the storm broke the sea wall at Port Leeds"
+
+
 def test_timezone_offset_of_the_publication_time_is_kept():
     tree = page(head='<meta property="article:published_time" content="2026-11-24T09:30:00-05:00">')
     assert read_metadata(tree, URL).published == "2026-11-24T09:30:00-05:00"
