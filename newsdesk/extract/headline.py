@@ -96,10 +96,28 @@ def shared_suffix(first: str, second: str) -> str:
 _TAGLINE = re.compile(r"\s+\|\s+")
 
 
+_DASHED = re.compile(r"\s+[-–—]\s+")
+# A dashed tail that reads as a label ("Personally Tested", "Part 1", "Infographic"), not a clause.
+_MAX_LABEL_WORDS = 5
+
+
 def drop_tagline(headline: str) -> str:
-    """Cut what follows a ' | ' in a visible headline: a tagline or section, never part of the sentence."""
+    """Cut what follows a ' | ' in a visible headline, or a short dashed label: a tagline, never part of the sentence."""
     parts = _TAGLINE.split(headline)
-    return parts[0] if len(parts) > 1 and len(words_of(parts[0])) >= 3 else headline
+    if len(parts) > 1 and len(words_of(parts[0])) >= 3:
+        return parts[0]
+    parts = _DASHED.split(headline)
+    if len(parts) == 2 and len(words_of(parts[0])) >= 3 and _is_label(parts[1]):
+        return parts[0]
+    return headline
+
+
+def _is_label(tail: str) -> bool:
+    """A capitalised phrase of a few words without a comma or a sentence's punctuation."""
+    words = tail.split()
+    if not words or len(words_of(tail)) > _MAX_LABEL_WORDS or re.search(r"[,!?.:;]", tail):
+        return False
+    return words[0][:1].isupper() or words[0][:1].isdigit()
 
 
 _DATE_LABEL = re.compile(r"(?:\b(?:posted|published|updated|last updated)(?: on)?|[|•·–—-])\W*$", re.I)
@@ -208,11 +226,11 @@ def choose_headline(tree: HtmlElement, meta_titles: list[str], site_names: list[
         score, text, element = max(candidates, key=lambda candidate: candidate[0])
         unrelated = titles and max(_overlap(text, title) for title in titles) < _MIN_TITLE_OVERLAP
         if unrelated and not is_site_name(titles[0], site_names, hosts):
-            return titles[0], None
+            return drop_tagline(titles[0]), None
         if score > -0.5 or not titles:
             dated = drop_dateline(text)
             # A date the page's own titles also carry is part of the headline ("March 3, 2025: a day...").
             if dated != text and any(compact(dated) in compact(title) and compact(text) in compact(title) for title in titles):
                 dated = text
             return drop_tagline(strip_site_name(dated, site_names, hosts)), element
-    return (titles[0] if titles else ""), None
+    return (drop_tagline(titles[0]) if titles else ""), None

@@ -81,6 +81,14 @@ def test_an_h1_unrelated_to_the_pages_titles_gives_way_to_them():
     assert read_metadata(tree, URL).title == "How the storm broke the sea wall at Port Leeds"
 
 
+def test_a_short_dashed_label_after_the_headline_is_cut_and_a_dashed_clause_is_not():
+    labelled = page(head='<title>Storm hits the coast | Daily Bugle</title>', body='<article><h1>Storm hits the coast - Live Updates</h1><p>Text.</p></article>')
+    assert read_metadata(labelled, URL).title == "Storm hits the coast"
+    clause = page(head='<title>Storm hits the coast | Daily Bugle</title>',
+                  body='<article><h1>Storm hits the coast — and the sea wall holds, for now</h1><p>Text.</p></article>')
+    assert read_metadata(clause, URL).title == "Storm hits the coast — and the sea wall holds, for now"
+
+
 def test_timezone_offset_of_the_publication_time_is_kept():
     tree = page(head='<meta property="article:published_time" content="2026-11-24T09:30:00-05:00">')
     assert read_metadata(tree, URL).published == "2026-11-24T09:30:00-05:00"
