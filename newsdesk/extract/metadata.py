@@ -25,8 +25,11 @@ PUBLISHED_KEYS = (
     "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
     "dc.date.created", "dcterms.created", "publish-date", "publish_date", "pubdate", "publishdate",
     "date", "article.published", "originalpublicationdate", "og:published_time", "cxenseparse:recs:publishtime",
+    "cxenseparse:publishtime", "og:publish_date", "published", "publish_time", "publisheddate", "date-pub",
+    "citation_publication_date", "citation_date", "uploaddate",
 )
-MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "og:modified_time", "datemodified", "dcterms.modified",
+                 "last-modified", "updated")
 AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
                "byl", "citation_author", "cxenseparse:author", "og:article:author", "book:author")
 TITLE_KEYS = ("og:title", "twitter:title", "parsely-title", "dc.title", "sailthru.title", "citation_title")
@@ -83,7 +86,8 @@ def parse_date(value: str | None) -> str | None:
     if parsed is None and re.search(r"[a-zA-Z]{3}|\d[/.]\d", value) and len(value) < 60:
         try:
             when = date_parser.parse(value, fuzzy=True, default=datetime(1, 1, 1))
-            parsed = when.isoformat() if when.year > 1 else None
+            # "July 17, 2025" names a day, not its midnight.
+            parsed = (when.isoformat() if ":" in value else when.date().isoformat()) if when.year > 1 else None
         except (ValueError, OverflowError, TypeError):
             parsed = None
     if parsed is None:
