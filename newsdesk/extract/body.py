@@ -11,7 +11,7 @@ from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import convert_to_html
 
 from newsdesk.extract.boilerplate import ARTICLE_NAMES, drop_element, is_furniture_line, is_huge, remove_furniture
-from newsdesk.extract.text import text_from_element, text_from_html
+from newsdesk.extract.text import text_from_html
 
 # When trafilatura keeps less than this share of the words of the container the page itself marks
 # as its article, it has usually stopped at a box inside it: the container is extracted on its own.
@@ -41,7 +41,7 @@ def extract_body(tree: HtmlElement, url: str | None) -> Body | None:
     container = find_container(tree)
     if container is not None:
         kept = len(body.text.split()) if body else 0
-        marked = len(text_from_element(container).split())
+        marked = _visible_words(container)
         if kept < RESCUE_SHARE * marked:
             alone = _extract(_page_of(container), url)
             if alone is not None and len(alone.text.split()) > kept:
@@ -65,6 +65,12 @@ def _whole_container(container: HtmlElement, found: Body | None) -> Body | None:
     if len(words) < WHOLE_CONTAINER_GAIN * len(found_words):
         return None
     return whole if " ".join(found_words[:12]) in " ".join(words) else None
+
+
+def _visible_words(element: HtmlElement) -> int:
+    """Words of element's text, scripts and styles aside (counted in C: this runs on every page)."""
+    hidden = sum(len(child.text_content().split()) for child in element.iter("script", "style", "noscript", "template"))
+    return len(element.text_content().split()) - hidden
 
 
 def _link_density(element: HtmlElement) -> float:

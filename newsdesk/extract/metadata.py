@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import html
 import re
-from copy import deepcopy
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -120,15 +119,23 @@ def find_time_element(tree: HtmlElement) -> str | None:
 
 def guess_date(tree: HtmlElement, url: str | None) -> str | None:
     """Ask htmldate, the last resort, for the date the page shows (a day, no time), readers' comments aside."""
-    tree = deepcopy(tree)  # only pages without any date of their own get this far
+    # The comments are taken out for the call and put back after: the body is still to be read.
+    taken, outer = [], set()
     for element in _COMMENTS_XPATH(tree):
-        if element.getparent() is not None and element.tag not in ("html", "body"):
-            element.getparent().remove(element)
+        parent = element.getparent()
+        if parent is not None and element.tag not in ("html", "body") and not any(a in outer for a in element.iterancestors()):
+            taken.append((element, parent, parent.index(element)))
+            outer.add(element)
+    for element, parent, _ in taken:
+        parent.remove(element)
     try:
         # Its extensive search would load dateparser's every locale: seconds, for a few pages more.
         found = find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
     except (ValueError, TypeError):
-        return None
+        found = None
+    finally:
+        for element, parent, index in reversed(taken):
+            parent.insert(index, element)
     return parse_date(found)
 
 
