@@ -228,9 +228,25 @@ def choose_headline(tree: HtmlElement, meta_titles: list[str], site_names: list[
         if unrelated and not is_site_name(titles[0], site_names, hosts):
             return drop_tagline(titles[0]), None
         if score > -0.5 or not titles:
+            if _cut_short(text):
+                return _whole(text, titles), element
             dated = drop_dateline(text)
             # A date the page's own titles also carry is part of the headline ("March 3, 2025: a day...").
             if dated != text and any(compact(dated) in compact(title) and compact(text) in compact(title) for title in titles):
                 dated = text
             return drop_tagline(strip_site_name(dated, site_names, hosts)), element
+    if titles and _cut_short(titles[0]):
+        return _whole(titles[0], titles), None
     return (drop_tagline(titles[0]) if titles else ""), None
+
+
+def _cut_short(title: str) -> bool:
+    """A parenthesis left open: the title was cut (schema.org headlines are, at 110 characters)."""
+    return title.count("(") > title.count(")")
+
+
+def _whole(title: str, titles: list[str]) -> str:
+    """The shortest of the page's titles that goes on from title and closes its parenthesis, else title."""
+    longer = [other for other in titles if len(other) > len(title) and compact(other).startswith(compact(title))
+              and not _cut_short(other)]
+    return min(longer, key=len) if longer else title

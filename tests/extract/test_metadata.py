@@ -89,6 +89,13 @@ def test_a_short_dashed_label_after_the_headline_is_cut_and_a_dashed_clause_is_n
     assert read_metadata(clause, URL).title == "Storm hits the coast — and the sea wall holds, for now"
 
 
+def test_a_headline_cut_inside_a_parenthesis_gives_way_to_the_whole_title():
+    whole = "Storm hits the coast: what we know so far (including the three towns still without power)"
+    tree = page(head=f'<meta property="og:title" content="{whole}"><script type="application/ld+json">'
+                     '{"@type": "NewsArticle", "headline": "Storm hits the coast: what we know so far (including the"}</script>')
+    assert read_metadata(tree, URL).title == whole
+
+
 def test_timezone_offset_of_the_publication_time_is_kept():
     tree = page(head='<meta property="article:published_time" content="2026-11-24T09:30:00-05:00">')
     assert read_metadata(tree, URL).published == "2026-11-24T09:30:00-05:00"
