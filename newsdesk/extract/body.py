@@ -16,7 +16,13 @@ from newsdesk.extract.text import text_from_html
 # When trafilatura keeps less than this share of the words of the container the page itself marks
 # as its article, it has usually stopped at a box inside it: the container is extracted on its own.
 RESCUE_SHARE = 0.5
+# The container's own text replaces trafilatura's only when it has this many times the words...
+WHOLE_CONTAINER_GAIN = 3
+# ...and is not mostly links (a page-wide "main-content" full of cards and menus).
+MAX_CONTAINER_LINK_DENSITY = 0.5
 LINE_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "blockquote", "dt", "dd")
+# What a page holds besides its text: never part of the article's words.
+UNREAD_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select", "input", "textarea")
 NAMED_XPATH = "//*[(self::div or self::section or self::main or self::article) and (@class or @id)]"
 
 
@@ -35,11 +41,41 @@ def extract_body(tree: HtmlElement, url: str | None) -> Body | None:
     container = find_container(tree)
     if container is not None:
         kept = len(body.text.split()) if body else 0
-        if kept < RESCUE_SHARE * len(container.text_content().split()):
+        marked = _visible_words(container)
+        if kept < RESCUE_SHARE * marked:
             alone = _extract(_page_of(container), url)
             if alone is not None and len(alone.text.split()) > kept:
-                body = alone
+                body, kept = alone, len(alone.text.split())
+        if kept < RESCUE_SHARE * marked:
+            body = _whole_container(container, body) or body
     return body
+
+
+def _whole_container(container: HtmlElement, found: Body | None) -> Body | None:
+    """The container, cleaned of furniture, when trafilatura stopped at a box inside it even on its own.
+
+    Only when it holds what trafilatura found, several times over, and is prose rather than a list of links.
+    """
+    if found is None or _link_density(container) >= MAX_CONTAINER_LINK_DENSITY:
+        return None
+    whole = _finish(deepcopy(container))
+    if whole is None:
+        return None
+    words, found_words = whole.text.split(), found.text.split()
+    if len(words) < WHOLE_CONTAINER_GAIN * len(found_words):
+        return None
+    return whole if " ".join(found_words[:12]) in " ".join(words) else None
+
+
+def _visible_words(element: HtmlElement) -> int:
+    """Words of element's text, scripts and styles aside (counted in C: this runs on every page)."""
+    hidden = sum(len(child.text_content().split()) for child in element.iter("script", "style", "noscript", "template"))
+    return len(element.text_content().split()) - hidden
+
+
+def _link_density(element: HtmlElement) -> float:
+    text = element.text_content()
+    return sum(len(link.text_content()) for link in element.iter("a")) / max(len(text), 1)
 
 
 def find_container(tree: HtmlElement) -> HtmlElement | None:
@@ -76,7 +112,14 @@ def _extract(tree: HtmlElement, url: str | None) -> Body | None:
         return None
     converted = convert_to_html(document.body)
     container = converted.find("body")
-    container = container if container is not None else converted
+    return _finish(container if container is not None else converted)
+
+
+def _finish(container: HtmlElement) -> Body | None:
+    """Drop the furniture lines left in container and return its HTML and text."""
+    for element in list(container.iter(*UNREAD_TAGS)):
+        if element is not container:
+            drop_element(element)
     # Furniture lines also hide one level down: a list item, a paragraph inside a quote or a cell.
     lines = [block for block in container.iter(*LINE_TAGS)
              if block is not container and is_furniture_line("".join(block.itertext()))]
@@ -84,5 +127,8 @@ def _extract(tree: HtmlElement, url: str | None) -> Body | None:
         if not any(ancestor in lines for ancestor in block.iterancestors()):
             drop_element(block)
     html = "".join(lxml.html.tostring(child, encoding="unicode") for child in container)
-    text = text_from_html(html)
+    # Links and spans set side by side in a box ("Book a demo") become paragraphs of their own only now;
+    # a date alone there is an item of a list (an event's day), not the page's dateline.
+    paragraphs = text_from_html(html).split("\n\n")
+    text = "\n\n".join(paragraph for paragraph in paragraphs if not is_furniture_line(paragraph, dates=False))
     return Body(html=html, text=text) if text else None

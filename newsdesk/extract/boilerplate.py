@@ -45,6 +45,14 @@ MAX_WEAK_WORDS = 25
 # Strong furniture this long and this free of links is prose that merely sits in an oddly named box.
 MAX_PROSE_WORDS = 300
 MAX_PROSE_LINK_DENSITY = 0.2
+# ...and so is one whose words are mostly in several real paragraphs ("more-on-...-related-text"),
+# unless its name says it is prose that is still furniture: legal notes, bios, comments, sign-ups.
+MIN_PROSE_PARAGRAPHS, MIN_PARAGRAPH_WORDS, MIN_PARAGRAPHS_SHARE = 3, 15, 0.6
+PROSE_FURNITURE_NAMES = re.compile(r"disclaim|disclos|legal|bio|author|comment|newsletter|subscri|cookie|consent|signup|sign-?up")
+# A link named like furniture in the middle of a sentence is part of the sentence
+# ("<a class="external-popup">TurboTax</a> is one of..."): its paragraph has this many words besides.
+SENTENCE_TAGS = frozenset({"p", "li", "blockquote", "dd", "td"})
+MIN_SENTENCE_WORDS = 8
 
 
 def furniture_strength(element: HtmlElement) -> int:
@@ -87,10 +95,20 @@ def remove_furniture(tree: HtmlElement) -> int:
         if element.getroottree().getroot() is not tree:
             continue  # inside something already removed
         strength = furniture_strength(element)
-        if strength and _is_expendable(element, strength, total) and not _in_code_or_table(element):
+        if strength and _is_expendable(element, strength, total) and not _in_code_or_table(element) and not _in_sentence(element):
             drop_element(element)
             removed += 1
     return removed
+
+
+def _in_sentence(element: HtmlElement) -> bool:
+    """True for a link inside a paragraph that has words of its own around it."""
+    parent = element.getparent()
+    if element.tag != "a" or parent is None or parent.tag not in SENTENCE_TAGS:
+        return False
+    text = element.text_content()
+    around = len(parent.text_content().split()) - len(text.split())
+    return around >= MIN_SENTENCE_WORDS and not is_furniture_line(text)
 
 
 def _in_code_or_table(element: HtmlElement) -> bool:
@@ -110,8 +128,16 @@ def _is_expendable(element: HtmlElement, strength: int, total: int) -> bool:
         return True
     density = sum(len(link.text_content()) for link in element.iter("a")) / max(len(text), 1)
     if strength == STRONG:
+        if _is_prose(element, words) and not PROSE_FURNITURE_NAMES.search(f"{element.get('class', '')} {element.get('id', '')}".lower()):
+            return False
         return words <= MAX_PROSE_WORDS or density >= MAX_PROSE_LINK_DENSITY
     return density >= MIN_LINK_DENSITY
+
+
+def _is_prose(element: HtmlElement, words: int) -> bool:
+    lengths = [len(p.text_content().split()) for p in element.iter("p")]
+    paragraphs = [n for n in lengths if n >= MIN_PARAGRAPH_WORDS]
+    return len(paragraphs) >= MIN_PROSE_PARAGRAPHS and sum(paragraphs) >= MIN_PARAGRAPHS_SHARE * words
 
 
 def drop_element(element: HtmlElement) -> None:
@@ -131,7 +157,8 @@ def drop_element(element: HtmlElement) -> None:
 # Whole short blocks that are page furniture which survived extraction (checked lowercased).
 FURNITURE_LINES = re.compile(
     r"^(advertisement|advertisements|sponsored|sponsored content|ad|ads|promoted)$"
-    r"|^(share|share this|share this (article|story|post)|share on \w+|tweet|pin it|email|print|copy link)$"
+    r"|^(share|share this|share (and print )?this (article|story|post|page)|share on ?\w+|tweet|pin it|email|print|copy link)$"
+    r"|^(published|publish(ed)? (date|on)|date published|reviewed|version|written for|pages|page \d+ of \d+)$"
     r"|sign ?up (for|to)|\bsubscribe\b|(become|for|to) (a |our )?(paid |premium )?(subscriber|member)s?\b|^unlock this\b|^newsletters?$|\b(our|the|free|weekly|daily) newsletter\b|join our (mailing list|community)"
     r"|get the latest|delivered to your inbox"
     r"|^(related|related articles?|related posts?|related stories|read more|read also|see also|more from|"
@@ -156,14 +183,14 @@ DATE_LINE_REST = re.compile(r"((last )?(updated|posted|published|modified|writte
 MAX_FURNITURE_LINE_WORDS = 14
 
 
-def is_furniture_line(text: str) -> bool:
-    """True when a short block of extracted text is a share prompt, sign-up, credit or similar."""
+def is_furniture_line(text: str, dates: bool = True) -> bool:
+    """True when a short block of extracted text is a share prompt, sign-up, credit or similar (or a lone dateline)."""
     text = " ".join(text.split()).strip(" .!|>-–—").lower()
     if not text:
         return True
     if len(text.split()) > MAX_FURNITURE_LINE_WORDS:
         return False
-    return FURNITURE_LINES.search(text) is not None or _is_date_line(text)
+    return FURNITURE_LINES.search(text) is not None or dates and _is_date_line(text)
 
 
 def _is_date_line(text: str) -> bool:

@@ -13,7 +13,7 @@ from lxml import etree
 
 from newsdesk.extract.body import extract_body
 from newsdesk.extract.embeds import take_embeds
-from newsdesk.extract.encoding import decode_html
+from newsdesk.extract.encoding import decode_html, repair_mojibake
 from newsdesk.extract.metadata import read_metadata
 from newsdesk.extract.paywall import looks_truncated
 from newsdesk.extract.promos import take_promos
@@ -42,7 +42,7 @@ def decode_page(content: bytes | str, charset: str | None = None) -> str:
         raise ExtractError("extract: the page is empty")
     if b"\x00" in head or not _MARKUP.search(head):
         raise ExtractError("extract: the content is not an HTML page")
-    return content if isinstance(content, str) else decode_html(raw, charset)
+    return repair_mojibake(content) if isinstance(content, str) else decode_html(raw, charset)
 
 
 def parse_page(page: str) -> lxml.html.HtmlElement:

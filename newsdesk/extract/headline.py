@@ -18,6 +18,9 @@ _CHROME = {"header", "nav", "footer", "aside", "form", "menu"}
 _CHROME_HINTS = re.compile(r"\b(logo|brand|site-?title|site-?name|masthead|navbar|menu|modal|popup|newsletter|sidebar|widget|footer|cookie)\b", re.I)
 _HEADLINE_HINTS = re.compile(r"(headline|entry-title|post-title|article-title|article__title|story-title|page-title|title)", re.I)
 _MAX_WORDS = 40
+# An h1 sharing less than this share of its words with each of the page's own titles is a section
+# heading, a label or a slogan ("Discord", "Webcams"), not the headline those titles name.
+_MIN_TITLE_OVERLAP = 0.1
 
 
 def words_of(text: str | None) -> list[str]:
@@ -93,10 +96,28 @@ def shared_suffix(first: str, second: str) -> str:
 _TAGLINE = re.compile(r"\s+\|\s+")
 
 
+_DASHED = re.compile(r"\s+[-–—]\s+")
+# A dashed tail that reads as a label ("Personally Tested", "Part 1", "Infographic"), not a clause.
+_MAX_LABEL_WORDS = 5
+
+
 def drop_tagline(headline: str) -> str:
-    """Cut what follows a ' | ' in a visible headline: a tagline or section, never part of the sentence."""
+    """Cut what follows a ' | ' in a visible headline, or a short dashed label: a tagline, never part of the sentence."""
     parts = _TAGLINE.split(headline)
-    return parts[0] if len(parts) > 1 and len(words_of(parts[0])) >= 3 else headline
+    if len(parts) > 1 and len(words_of(parts[0])) >= 3:
+        return parts[0]
+    parts = _DASHED.split(headline)
+    if len(parts) == 2 and len(words_of(parts[0])) >= 3 and _is_label(parts[1]):
+        return parts[0]
+    return headline
+
+
+def _is_label(tail: str) -> bool:
+    """A capitalised phrase of a few words without a comma or a sentence's punctuation."""
+    words = tail.split()
+    if not words or len(words_of(tail)) > _MAX_LABEL_WORDS or re.search(r"[,!?.:;]", tail):
+        return False
+    return words[0][:1].isupper() or words[0][:1].isdigit()
 
 
 _DATE_LABEL = re.compile(r"(?:\b(?:posted|published|updated|last updated)(?: on)?|[|•·–—-])\W*$", re.I)
@@ -139,6 +160,12 @@ def _similarity(a: str, b: str) -> float:
     if not words_a or not words_b:
         return 0.0
     return len(words_a & words_b) / min(len(words_a), len(words_b))
+
+
+def _overlap(a: str, b: str) -> float:
+    """Words a and b share, over the words either has (Jaccard)."""
+    words_a, words_b = set(words_of(a)), set(words_of(b))
+    return len(words_a & words_b) / len(words_a | words_b) if words_a and words_b else 0.0
 
 
 def heading_text(element: HtmlElement) -> str:
@@ -197,10 +224,29 @@ def choose_headline(tree: HtmlElement, meta_titles: list[str], site_names: list[
         candidates.append((score, text, element))
     if candidates:
         score, text, element = max(candidates, key=lambda candidate: candidate[0])
+        unrelated = titles and max(_overlap(text, title) for title in titles) < _MIN_TITLE_OVERLAP
+        if unrelated and not is_site_name(titles[0], site_names, hosts):
+            return drop_tagline(titles[0]), None
         if score > -0.5 or not titles:
+            if _cut_short(text):
+                return _whole(text, titles), element
             dated = drop_dateline(text)
             # A date the page's own titles also carry is part of the headline ("March 3, 2025: a day...").
             if dated != text and any(compact(dated) in compact(title) and compact(text) in compact(title) for title in titles):
                 dated = text
             return drop_tagline(strip_site_name(dated, site_names, hosts)), element
-    return (titles[0] if titles else ""), None
+    if titles and _cut_short(titles[0]):
+        return _whole(titles[0], titles), None
+    return (drop_tagline(titles[0]) if titles else ""), None
+
+
+def _cut_short(title: str) -> bool:
+    """A parenthesis left open: the title was cut (schema.org headlines are, at 110 characters)."""
+    return title.count("(") > title.count(")")
+
+
+def _whole(title: str, titles: list[str]) -> str:
+    """The shortest of the page's titles that goes on from title and closes its parenthesis, else title."""
+    longer = [other for other in titles if len(other) > len(title) and compact(other).startswith(compact(title))
+              and not _cut_short(other)]
+    return min(longer, key=len) if longer else title

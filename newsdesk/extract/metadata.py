@@ -9,6 +9,7 @@ from urllib.parse import urljoin, urlsplit
 
 from dateutil import parser as date_parser
 from htmldate import find_date
+from lxml import etree
 from lxml.html import HtmlElement
 
 from newsdesk.extract.byline import clean_name, find_byline, split_names, unique
@@ -23,8 +24,11 @@ PUBLISHED_KEYS = (
     "parsely-pub-date", "sailthru.date", "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date",
     "dc.date.created", "dcterms.created", "publish-date", "publish_date", "pubdate", "publishdate",
     "date", "article.published", "originalpublicationdate", "og:published_time", "cxenseparse:recs:publishtime",
+    "cxenseparse:publishtime", "og:publish_date", "published", "publish_time", "publisheddate", "date-pub",
+    "citation_publication_date", "citation_date", "uploaddate",
 )
-MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+MODIFIED_KEYS = ("article:modified_time", "og:updated_time", "og:modified_time", "datemodified", "dcterms.modified",
+                 "last-modified", "updated")
 AUTHOR_KEYS = ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
                "byl", "citation_author", "cxenseparse:author", "og:article:author", "book:author")
 TITLE_KEYS = ("og:title", "twitter:title", "parsely-title", "dc.title", "sailthru.title", "citation_title")
@@ -33,6 +37,11 @@ IMAGE_KEYS = ("og:image", "og:image:url", "og:image:secure_url", "twitter:image"
 DESCRIPTION_KEYS = ("og:description", "description", "twitter:description", "dc.description")
 _DATE_IN_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?")
 _SKIP_DATES = re.compile(r"comment|related|recommend|sidebar|widget|footer|popular|trending|reply", re.I)
+# Readers' comments carry dates of their own, the newest on the page: htmldate must not see them.
+_COMMENTS = "comment|reply|respond|disqus"
+_COMMENTS_XPATH = etree.XPath(
+    f"//*[re:test(@class, '{_COMMENTS}', 'i') or re:test(@id, '{_COMMENTS}', 'i')]",
+    namespaces={"re": "http://exslt.org/regular-expressions"})
 _EARLIEST_YEAR = 1990
 _URL_DAY = re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/")
 # How far from the headline a printed date still belongs to it, in characters of text.
@@ -76,7 +85,8 @@ def parse_date(value: str | None) -> str | None:
     if parsed is None and re.search(r"[a-zA-Z]{3}|\d[/.]\d", value) and len(value) < 60:
         try:
             when = date_parser.parse(value, fuzzy=True, default=datetime(1, 1, 1))
-            parsed = when.isoformat() if when.year > 1 else None
+            # "July 17, 2025" names a day, not its midnight.
+            parsed = (when.isoformat() if ":" in value else when.date().isoformat()) if when.year > 1 else None
         except (ValueError, OverflowError, TypeError):
             parsed = None
     if parsed is None:
@@ -108,12 +118,24 @@ def find_time_element(tree: HtmlElement) -> str | None:
 
 
 def guess_date(tree: HtmlElement, url: str | None) -> str | None:
-    """Ask htmldate, the last resort, for the date the page shows (a day, no time)."""
+    """Ask htmldate, the last resort, for the date the page shows (a day, no time), readers' comments aside."""
+    # The comments are taken out for the call and put back after: the body is still to be read.
+    taken, outer = [], set()
+    for element in _COMMENTS_XPATH(tree):
+        parent = element.getparent()
+        if parent is not None and element.tag not in ("html", "body") and not any(a in outer for a in element.iterancestors()):
+            taken.append((element, parent, parent.index(element)))
+            outer.add(element)
+    for element, parent, _ in taken:
+        parent.remove(element)
     try:
         # Its extensive search would load dateparser's every locale: seconds, for a few pages more.
         found = find_date(tree, url=url, original_date=True, extensive_search=False, outputformat="%Y-%m-%d")
     except (ValueError, TypeError):
-        return None
+        found = None
+    finally:
+        for element, parent, index in reversed(taken):
+            parent.insert(index, element)
     return parse_date(found)
 
 

@@ -1,7 +1,9 @@
 """Body extraction: the article's paragraphs, without the page furniture around them."""
 
 from newsdesk.extract import extract_article
-from newsdesk.extract.boilerplate import is_furniture_line
+import lxml.html
+
+from newsdesk.extract.boilerplate import is_furniture_line, remove_furniture
 from newsdesk.extract.text import text_from_html
 
 PROSE = [
@@ -95,3 +97,30 @@ def test_furniture_lines_inside_lists_are_dropped_and_the_list_items_around_them
     text = extract_article(page, "https://gazette.example/news/bike-lanes").text
     assert "- Bikes first" in text and "- Trams later" in text
     assert "Sign up today" not in text
+
+
+def test_a_link_named_like_a_popup_inside_a_sentence_keeps_its_words():
+    page = PAGE.replace(f"<p>{PROSE[1]}</p>", f'<p><a class="external-popup" href="https://bikes.example">Cyclists</a> '
+                                              f'{PROSE[1]}</p>')
+    assert f"Cyclists {PROSE[1]}" in extract_article(page, "https://gazette.example/news/bike-lanes").text
+
+
+def test_several_paragraphs_of_prose_in_a_box_named_related_stay_for_extraction():
+    extra = ["Shop owners on the northern high street asked the council for loading bays at each corner, "
+             "and the transport department agreed to study the request before the work begins.",
+             "Parents at the primary school on Mill Road welcomed the plan, saying that their children "
+             "would finally be able to ride to school without crossing the ring road twice a day.",
+             "Taxi drivers were less pleased, and their association said it would ask for a review of the "
+             "plan once the first section of the new lanes has been open for six months."]
+    box = ('<div id="more-on-transport-related-text">' + "".join(f"<p>{text}</p>" for text in extra) + "</div>")
+    bio = '<div class="author-bio"><p>Jane Doe covers transport for the Gazette.</p></div>'
+    tree = lxml.html.document_fromstring(PAGE.replace("<p>Advertisement</p>", box + (PROSE[3] * 4) + bio))
+    remove_furniture(tree)
+    text = tree.text_content()
+    assert all(paragraph in text for paragraph in extra)
+    assert "Jane Doe covers transport" not in text
+
+
+def test_labels_and_buttons_side_by_side_in_a_box_are_left_out():
+    for line in ("Share and print this article", "Publish date", "Written for", "Page 1 of 8"):
+        assert is_furniture_line(line), line

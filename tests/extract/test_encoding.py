@@ -30,3 +30,20 @@ def test_header_charset_is_used_when_the_page_says_nothing_and_utf8_fails():
 def test_byte_order_mark_wins():
     raw = "\ufeff<html><body><p>Ça va</p></body></html>".encode("utf-16")
     assert "Ça va" in decode_html(raw)
+
+
+def test_text_encoded_twice_is_repaired():
+    twice = TEXT.encode("utf-8").decode("latin-1")  # what a page saved through a wrong decode holds
+    raw = f'<html><head><meta charset="utf-8"></head><body><p>{twice}</p></body></html>'.encode("utf-8")
+    assert TEXT in decode_html(raw)
+
+
+def test_windows_1252_mojibake_is_repaired():
+    twice = "It’s done — twice, they said.".encode("utf-8").decode("cp1252")
+    raw = f"<html><body><p>{twice}</p></body></html>".encode("utf-8")
+    assert "It’s done — twice" in decode_html(raw)
+
+
+def test_a_single_odd_sequence_is_left_as_written():
+    raw = "<html><body><p>Broken pages show “Ã¤” where “ä” was meant.</p></body></html>".encode("utf-8")
+    assert "“Ã¤”" in decode_html(raw)

@@ -75,6 +75,27 @@ def test_visible_h1_is_the_headline_and_the_logo_h1_is_not():
     assert read_metadata(tree, URL).title == "Storm hits the coast, live updates"
 
 
+def test_an_h1_unrelated_to_the_pages_titles_gives_way_to_them():
+    tree = page(head='<title>How the storm broke the sea wall at Port Leeds | Daily Bugle</title>',
+                body='<article><h1>Discord</h1><p>Text.</p></article>')
+    assert read_metadata(tree, URL).title == "How the storm broke the sea wall at Port Leeds"
+
+
+def test_a_short_dashed_label_after_the_headline_is_cut_and_a_dashed_clause_is_not():
+    labelled = page(head='<title>Storm hits the coast | Daily Bugle</title>', body='<article><h1>Storm hits the coast - Live Updates</h1><p>Text.</p></article>')
+    assert read_metadata(labelled, URL).title == "Storm hits the coast"
+    clause = page(head='<title>Storm hits the coast | Daily Bugle</title>',
+                  body='<article><h1>Storm hits the coast — and the sea wall holds, for now</h1><p>Text.</p></article>')
+    assert read_metadata(clause, URL).title == "Storm hits the coast — and the sea wall holds, for now"
+
+
+def test_a_headline_cut_inside_a_parenthesis_gives_way_to_the_whole_title():
+    whole = "Storm hits the coast: what we know so far (including the three towns still without power)"
+    tree = page(head=f'<meta property="og:title" content="{whole}"><script type="application/ld+json">'
+                     '{"@type": "NewsArticle", "headline": "Storm hits the coast: what we know so far (including the"}</script>')
+    assert read_metadata(tree, URL).title == whole
+
+
 def test_timezone_offset_of_the_publication_time_is_kept():
     tree = page(head='<meta property="article:published_time" content="2026-11-24T09:30:00-05:00">')
     assert read_metadata(tree, URL).published == "2026-11-24T09:30:00-05:00"
@@ -96,7 +117,7 @@ def test_time_element_of_the_article_is_read_and_comment_times_are_not():
 
 
 def test_dates_written_out_in_words_are_read():
-    assert parse_date("November 24, 2026") == "2026-11-24T00:00:00"
+    assert parse_date("November 24, 2026") == "2026-11-24"  # a day, not its midnight
     assert parse_date("Tue, 24 Nov 2026 09:30:00 +0100") == "2026-11-24T09:30:00+01:00"
     assert parse_date("no date here") is None
 
