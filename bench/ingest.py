@@ -41,11 +41,11 @@ NEWSDESK = [sys.executable, "-m", "newsdesk.cli"]
 # A diagnostic, not a configuration: the same worker with story clustering (issue 5's cost, and a
 # lock every article waits for) replaced by nothing, to show what the rest of the pipeline costs.
 WORKER_WITHOUT_STORIES = """
-import sys
+from newsdesk.cli import main, setup_django
+setup_django()
 import newsdesk.ingest.refresh as refresh
 refresh.describe_text = lambda *args, **kwargs: None
 refresh.assign_story = lambda article, features: None
-from newsdesk.cli import main
 main(["worker"])
 """
 
