@@ -35,7 +35,7 @@ from newsdesk.extract import extract_article  # noqa: E402
 from newsdesk.simulator import Simulator  # noqa: E402
 
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_BENCH = "postgres://postgres@127.0.0.1:5432/newsdesk_bench"
+PG_BENCH = "postgres://postgres@127.0.0.1:5432/newsdesk_ingest_bench"
 REDIS_BENCH = "redis://127.0.0.1:6379/13"
 NEWSDESK = [sys.executable, "-m", "newsdesk.cli"]
 # A diagnostic, not a configuration: the same worker with story clustering (issue 5's cost, and a
@@ -148,8 +148,8 @@ def prepare(kind: str, data_dir: Path) -> tuple[dict, Database]:
     import redis
 
     with psycopg.connect(PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS newsdesk_bench WITH (FORCE)")
-        connection.execute("CREATE DATABASE newsdesk_bench")
+        connection.execute("DROP DATABASE IF EXISTS newsdesk_ingest_bench WITH (FORCE)")
+        connection.execute("CREATE DATABASE newsdesk_ingest_bench")
     redis.Redis.from_url(REDIS_BENCH).flushdb()
     environment.update(NEWSDESK_DATABASE_URL=PG_BENCH, NEWSDESK_REDIS_URL=REDIS_BENCH)
     return environment, Database(PG_BENCH)
