@@ -5,11 +5,14 @@
 
 For each configuration (SQLite with the embedded queue; PostgreSQL with Redis), each with two
 worker processes as `newsdesk run` starts on a 2-core machine, it prints: the end-to-end ingestion
-rate (fetch, parse, extract, store) in articles per second beside the rate of extraction alone on
-pages of the same kind in the same run, in one process and in as many processes as the workers;
-the time to re-poll every feed once unchanged (all
-must be answered 304); the most concurrent requests any host saw (against the setting); and the
-peak memory of the worker processes. Ratios are what to compare: the machines are noisy.
+rate (fetch, parse, extract, store, cluster) in articles per second beside the rate of extraction
+alone on pages of the same kind, measured just before and just after, in one process and in as
+many processes as the workers; the workers' CPU time per article beside extraction's CPU time per
+page (the figure other jobs on the machine move least); the time to re-poll every feed once
+unchanged (all must be answered 304) and the workers' CPU per re-polled feed; the most concurrent
+requests any host saw (against the setting); and the peak memory of the worker processes.
+Ratios are what to compare: the machines are noisy. --without-stories is a diagnostic that skips
+story clustering, to show what the rest of the pipeline costs.
 """
 
 from __future__ import annotations
