@@ -5,11 +5,14 @@
 
 For each configuration (SQLite with the embedded queue; PostgreSQL with Redis), each with two
 worker processes as `newsdesk run` starts on a 2-core machine, it prints: the end-to-end ingestion
-rate (fetch, parse, extract, store) in articles per second beside the rate of extraction alone on
-pages of the same kind in the same run, in one process and in as many processes as the workers;
-the time to re-poll every feed once unchanged (all
-must be answered 304); the most concurrent requests any host saw (against the setting); and the
-peak memory of the worker processes. Ratios are what to compare: the machines are noisy.
+rate (fetch, parse, extract, store, cluster) in articles per second beside the rate of extraction
+alone on pages of the same kind, measured just before and just after, in one process and in as
+many processes as the workers; the workers' CPU time per article beside extraction's CPU time per
+page (the figure other jobs on the machine move least); the time to re-poll every feed once
+unchanged (all must be answered 304) and the workers' CPU per re-polled feed; the most concurrent
+requests any host saw (against the setting); and the peak memory of the worker processes.
+Ratios are what to compare: the machines are noisy. --without-stories is a diagnostic that skips
+story clustering, to show what the rest of the pipeline costs.
 """
 
 from __future__ import annotations
@@ -35,9 +38,19 @@ from newsdesk.extract import extract_article  # noqa: E402
 from newsdesk.simulator import Simulator  # noqa: E402
 
 PG_ADMIN = "postgres://postgres@127.0.0.1:5432/postgres"
-PG_BENCH = "postgres://postgres@127.0.0.1:5432/newsdesk_bench"
+PG_BENCH = "postgres://postgres@127.0.0.1:5432/newsdesk_ingest_bench"
 REDIS_BENCH = "redis://127.0.0.1:6379/13"
 NEWSDESK = [sys.executable, "-m", "newsdesk.cli"]
+# A diagnostic, not a configuration: the same worker with story clustering (issue 5's cost, and a
+# lock every article waits for) replaced by nothing, to show what the rest of the pipeline costs.
+WORKER_WITHOUT_STORIES = """
+from newsdesk.cli import main, setup_django
+setup_django()
+import newsdesk.ingest.refresh as refresh
+refresh.describe_text = lambda *args, **kwargs: None
+refresh.assign_story = lambda article, features: None
+main(["worker"])
+"""
 
 
 def extract_pages(pages: list[tuple[str, bytes]]) -> int:
@@ -46,16 +59,36 @@ def extract_pages(pages: list[tuple[str, bytes]]) -> int:
     return len(pages)
 
 
-def extraction_rate(pages: list[tuple[str, bytes]], processes: int) -> float:
-    """Pages per second of extract_article alone on pages already in memory."""
+def extraction_rate(pages: list[tuple[str, bytes]], processes: int) -> tuple[float, float]:
+    """Pages per second of extract_article alone on pages already in memory, and CPU ms per page."""
     chunks = [pages[i::processes] for i in range(processes)]
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     if processes == 1:
         extract_pages(pages)
+        cpu = time.process_time() - cpu
     else:
         with Pool(processes) as pool:
-            pool.map(extract_pages, chunks)
-    return len(pages) / (time.perf_counter() - started)
+            cpu = sum(pool.map(extract_pages_cpu, chunks))
+    return len(pages) / (time.perf_counter() - started), cpu / len(pages) * 1000
+
+
+def extract_pages_cpu(pages: list[tuple[str, bytes]]) -> float:
+    started = time.process_time()
+    extract_pages(pages)
+    return time.process_time() - started
+
+
+def cpu_seconds(pids: list[int]) -> float:
+    """User and system CPU time these (still running) processes have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
 
 
 def sample_pages(simulator: Simulator, count: int) -> list[tuple[str, bytes]]:
@@ -118,14 +151,15 @@ def prepare(kind: str, data_dir: Path) -> tuple[dict, Database]:
     import redis
 
     with psycopg.connect(PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS newsdesk_bench WITH (FORCE)")
-        connection.execute("CREATE DATABASE newsdesk_bench")
+        connection.execute("DROP DATABASE IF EXISTS newsdesk_ingest_bench WITH (FORCE)")
+        connection.execute("CREATE DATABASE newsdesk_ingest_bench")
     redis.Redis.from_url(REDIS_BENCH).flushdb()
     environment.update(NEWSDESK_DATABASE_URL=PG_BENCH, NEWSDESK_REDIS_URL=REDIS_BENCH)
     return environment, Database(PG_BENCH)
 
 
-def run_configuration(kind: str, workers: int, simulator: Simulator, expected: int, concurrency: int) -> dict:
+def run_configuration(kind: str, workers: int, simulator: Simulator, expected: int, concurrency: int,
+                      stories: bool = True) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"newsdesk-bench-{kind}-"))
     environment, database = prepare(kind, data_dir)
     opml = data_dir / "feeds.opml"
@@ -134,7 +168,8 @@ def run_configuration(kind: str, workers: int, simulator: Simulator, expected: i
     simulator.reset_stats()
 
     started = time.perf_counter()
-    processes = [subprocess.Popen([*NEWSDESK, "worker"], env=environment, stderr=subprocess.DEVNULL) for _ in range(workers)]
+    command = [*NEWSDESK, "worker"] if stories else [sys.executable, "-c", WORKER_WITHOUT_STORIES]
+    processes = [subprocess.Popen(command, env=environment, stderr=subprocess.DEVNULL) for _ in range(workers)]
     peak_memory, stored, last_change, last_count = 0, 0, started, -1
     try:
         while stored < expected and time.perf_counter() - last_change < 120:
@@ -144,19 +179,27 @@ def run_configuration(kind: str, workers: int, simulator: Simulator, expected: i
             if stored != last_count:
                 last_change, last_count = time.perf_counter(), stored
         ingest_seconds = last_change - started
+        ingest_cpu = cpu_seconds([p.pid for p in processes])
         ingest_stats = simulator.stats()
 
         # Re-poll every feed once: mark all due and queue one refresh each, as the scheduler does.
         simulator.reset_stats()
         database.query("UPDATE store_feed SET next_fetch = '2000-01-01 00:00:00', last_fetched = NULL")
+        # The scheduler is started first and told when to go: Python's start-up is not the re-poll.
+        scheduler = subprocess.Popen([sys.executable, "-c", ENQUEUE], env=environment, stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, text=True)
+        assert scheduler.stdout.readline().strip() == "ready"
+        repoll_cpu = cpu_seconds([p.pid for p in processes])
         repoll_started = time.perf_counter()
-        subprocess.run([sys.executable, "-c", ENQUEUE], env=environment, check=True)
+        scheduler.communicate("go\n", timeout=600)
+        assert scheduler.returncode == 0, "the re-poll's scheduler failed"
         polled = 0
         while polled < simulator_feed_count(simulator) and time.perf_counter() - repoll_started < 600:
             time.sleep(0.2)
             polled = database.query("SELECT count(*) FROM store_feed WHERE last_fetched IS NOT NULL")[0][0]
             peak_memory = max(peak_memory, rss_of_tree([p.pid for p in processes]))
         repoll_seconds = time.perf_counter() - repoll_started
+        repoll_cpu = cpu_seconds([p.pid for p in processes]) - repoll_cpu
         repoll_stats = simulator.stats()
     finally:
         for process in processes:
@@ -165,20 +208,27 @@ def run_configuration(kind: str, workers: int, simulator: Simulator, expected: i
             process.wait(timeout=60)
     feeds_ok = database.query("SELECT count(*) FROM store_feed WHERE status = 'ok'")[0][0]
     return {
-        "configuration": kind, "worker_processes": workers, "articles": stored, "expected": expected,
+        "configuration": kind if stories else f"{kind}, without story clustering", "worker_processes": workers, "articles": stored, "expected": expected,
         "ingest_seconds": round(ingest_seconds, 1), "ingest_rate": round(stored / ingest_seconds, 1),
+        "worker_cpu_ms_per_article": round(ingest_cpu / max(1, stored) * 1000, 1),
         "repoll_seconds": round(repoll_seconds, 1), "repoll_304": repoll_stats["statuses"].get(304, 0),
-        "repoll_requests": repoll_stats["requests"], "feeds_ok": feeds_ok,
+        "repoll_requests": repoll_stats["requests"],
+        "repoll_worker_cpu_ms_per_feed": round(repoll_cpu / max(1, repoll_stats["requests"]) * 1000, 1), "feeds_ok": feeds_ok,
         "peak_host_concurrency": max(max(h["peak_in_flight"] for h in s["hosts"].values()) for s in (ingest_stats, repoll_stats)),
         "host_concurrency_setting": concurrency, "peak_worker_memory_mb": round(peak_memory / 2**20),
     }
 
 
 ENQUEUE = """
+import sys
 from newsdesk.cli import setup_django
 setup_django()
 from newsdesk.ingest.schedule import claim_due_feeds
 from newsdesk.tasks import refresh_feed_task
+from newsdesk.store.models import Feed
+Feed.objects.exists()  # connect before the clock starts
+print("ready", flush=True)
+sys.stdin.readline()
 for feed_id in claim_due_feeds(limit=1_000_000):
     refresh_feed_task(feed_id)
 """
@@ -196,6 +246,8 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=1000, help="pages timed for extraction alone")
     parser.add_argument("--only", choices=["sqlite", "postgres"], help="run one configuration")
     parser.add_argument("--workers", type=int, default=2, help="worker processes (what `newsdesk run` starts on 2 cores)")
+    parser.add_argument("--without-stories", action="store_true",
+                        help="diagnostic: workers skip story clustering, to measure the rest of the pipeline")
     options = parser.parse_args()
 
     feeds_per_host = max(1, options.feeds // options.hosts)
@@ -209,13 +261,21 @@ def main() -> None:
         for kind in ("sqlite", "postgres"):
             if options.only and options.only != kind:
                 continue
-            alone = extraction_rate(pages, 1)
-            alone_parallel = extraction_rate(pages, options.workers)
-            result = run_configuration(kind, options.workers, simulator, expected, concurrency)
-            result["extraction_alone_rate"] = round(alone, 1)
+            # Extraction alone before and after: the machine's load can change while ingestion runs.
+            before, before_cpu = extraction_rate(pages, 1)
+            parallel_before, _ = extraction_rate(pages, options.workers)
+            result = run_configuration(kind, options.workers, simulator, expected, concurrency, not options.without_stories)
+            after, after_cpu = extraction_rate(pages, 1)
+            parallel_after, _ = extraction_rate(pages, options.workers)
+            alone, alone_parallel = (before + after) / 2, (parallel_before + parallel_after) / 2
+            result["extraction_alone_rate"] = [round(before, 1), round(after, 1)]
             result["ingest_vs_extraction"] = round(result["ingest_rate"] / alone, 2)
-            result[f"extraction_alone_rate_{options.workers}_processes"] = round(alone_parallel, 1)
+            result[f"extraction_alone_rate_{options.workers}_processes"] = [round(parallel_before, 1), round(parallel_after, 1)]
             result[f"ingest_vs_extraction_{options.workers}_processes"] = round(result["ingest_rate"] / alone_parallel, 2)
+            # CPU per article against CPU per page of extraction alone: what the pipeline adds,
+            # and the figure least moved by other jobs on the machine.
+            result["extraction_cpu_ms_per_page"] = round((before_cpu + after_cpu) / 2, 1)
+            result["extraction_share_of_worker_cpu"] = round(result["extraction_cpu_ms_per_page"] / result["worker_cpu_ms_per_article"], 2)
             print(json.dumps(result), flush=True)
 
 

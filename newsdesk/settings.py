@@ -108,7 +108,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 def _huey() -> dict:
     common = {"name": "newsdesk", "immediate": False, "utc": True,
               "consumer": {"workers": NEWSDESK["QUEUE_WORKERS"], "worker_type": "thread",
-                           "periodic": True, "check_worker_health": True}}
+                           "periodic": True, "check_worker_health": True,
+                           "max_delay": 1.0}}  # an idle SQLite queue is polled; Huey's 10 s default delays new work
     if NEWSDESK["REDIS_URL"]:
         return {**common, "huey_class": "huey.PriorityRedisHuey", "url": NEWSDESK["REDIS_URL"]}
     return {**common, "huey_class": "huey.SqliteHuey", "filename": str(DATA_DIR / "queue.sqlite3")}

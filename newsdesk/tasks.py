@@ -1,4 +1,4 @@
-"""Queue jobs: the scheduler hands due feeds to the workers, one task per feed."""
+"""Queue jobs: the scheduler hands due feeds to the workers, one task per feed; WebSub pushes, one per push."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from huey.contrib.djhuey import db_periodic_task, db_task
 
 from newsdesk.ingest.refresh import refresh_feed
 from newsdesk.ingest.schedule import claim_due_feeds
-from newsdesk.ingest.websub import renew_leases
+from newsdesk.ingest.websub import renew_leases, store_push
 from newsdesk.stories.assign import prune_events
 from newsdesk.stories.rank import rescore_stories
 
@@ -15,6 +15,11 @@ from newsdesk.stories.rank import rescore_stories
 @db_task(retries=0, context=False)
 def refresh_feed_task(feed_id: int) -> None:
     refresh_feed(feed_id)
+
+
+@db_task(retries=0, context=False)
+def store_push_task(feed_id: int, body: bytes) -> None:
+    store_push(feed_id, body)
 
 
 @db_periodic_task(crontab(minute="*"))

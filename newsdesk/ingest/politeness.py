@@ -1,23 +1,29 @@
 """Politeness per publisher host, shared by every worker thread, process and machine.
 
 Two rules per host: at most HOST_CONCURRENCY requests in flight, and request starts at least
-HOST_INTERVAL_MS apart. They live in Redis when there is one, else in the database, so every
-worker of a deployment sees the same budget. Slots are leases: a worker killed mid-request
-frees its slot when the lease runs out instead of blocking the host forever.
+HOST_INTERVAL_MS apart. They live in Redis when there is one, else in the database (PostgreSQL,
+which workers on many machines share) or, for SQLite, which only one machine can use, in locked
+files beside it, so every worker of a deployment sees the same budget. Database and Redis slots
+are leases: a worker killed mid-request frees its slot when the lease runs out instead of
+blocking the host forever; a file lock is freed by the kernel when its process dies.
 """
 
 from __future__ import annotations
 
+import fcntl
+import os
+import re
 import secrets
 import threading
 import time
 from contextlib import contextmanager
 from datetime import timedelta
+from pathlib import Path
 from typing import Iterator, Protocol
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import IntegrityError
+from django.db import IntegrityError, connection
 from django.utils import timezone
 
 from newsdesk.ingest.fetch import FetchError
@@ -85,6 +91,62 @@ class DatabaseGate:
         HostSlot.objects.filter(host=host, holder=token).update(lease_until=timezone.now(), holder="")
 
 
+class FileGate:
+    """Slots as exclusive locks on N files per host, pacing as a time written under a lock.
+
+    For SQLite deployments: all their workers are on one machine, and this keeps three write
+    transactions per request off the one database file that every article also has to wait for.
+    """
+
+    def __init__(self, folder: Path, concurrency: int, interval: float):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.concurrency = concurrency
+        self.interval = interval
+        self._held: dict[str, int] = {}
+        self._held_lock = threading.Lock()
+
+    def _path(self, host: str, name: str) -> str:
+        return str(self.folder / f"{re.sub(r'[^A-Za-z0-9.-]', '_', host)}.{name}")
+
+    def try_acquire(self, host: str, token: str) -> float:
+        pace = os.open(self._path(host, "pace"), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(pace, fcntl.LOCK_EX)  # held for a few system calls only
+            now = time.time()
+            written = os.pread(pace, 32, 0).strip()
+            next_allowed = float(written) if written else 0.0
+            if next_allowed > now:
+                return max(0.005, next_allowed - now)
+            slot = self._free_slot(host)
+            if slot is None:
+                return 0.05
+            if self.interval:
+                os.pwrite(pace, f"{now + self.interval:.6f}".ljust(32).encode(), 0)
+            with self._held_lock:
+                self._held[token] = slot
+            return 0.0
+        finally:
+            os.close(pace)  # closing drops the lock
+
+    def _free_slot(self, host: str) -> int | None:
+        for slot in range(self.concurrency):
+            descriptor = os.open(self._path(host, f"slot{slot}"), os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                # flock, not fcntl locks: each open file is its own lock, so threads exclude each other too.
+                fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return descriptor
+            except BlockingIOError:
+                os.close(descriptor)
+        return None
+
+    def release(self, host: str, token: str) -> None:
+        with self._held_lock:
+            descriptor = self._held.pop(token, None)
+        if descriptor is not None:
+            os.close(descriptor)
+
+
 # KEYS: slots zset, pace key. ARGV: now (ms), lease (ms), concurrency, interval (ms), token.
 _ACQUIRE = """
 redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
@@ -129,7 +191,7 @@ _gate_lock = threading.Lock()
 
 
 def current_gate() -> Gate:
-    """The deployment's gate: Redis when NEWSDESK_REDIS_URL is set, else the database."""
+    """The deployment's gate: Redis when NEWSDESK_REDIS_URL is set, else files for SQLite, else the database."""
     global _gate
     with _gate_lock:
         if _gate is None:
@@ -137,6 +199,8 @@ def current_gate() -> Gate:
             interval = options["HOST_INTERVAL_MS"] / 1000
             if options["REDIS_URL"]:
                 _gate = RedisGate(options["REDIS_URL"], options["HOST_CONCURRENCY"], interval)
+            elif connection.vendor == "sqlite":
+                _gate = FileGate(Path(options["DATA_DIR"]) / "hosts", options["HOST_CONCURRENCY"], interval)
             else:
                 _gate = DatabaseGate(options["HOST_CONCURRENCY"], interval)
         return _gate

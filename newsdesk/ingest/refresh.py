@@ -21,7 +21,7 @@ from newsdesk.ingest.urls import normalize_url, same_site
 from newsdesk.ingest.websub import hub_is_pushing, note_hub
 from newsdesk.sanitize import clean_text
 from newsdesk.stories.assign import assign_story, describe_text
-from newsdesk.store.articles import ArticleData, parse_published, save_article, stored_keys
+from newsdesk.store.articles import ArticleData, parse_published, prepare_article, save_article, stored_keys, write_turn
 from newsdesk.store.models import Feed
 
 log = logging.getLogger("newsdesk.ingest")
@@ -84,10 +84,11 @@ def store_entries(feed: Feed, parsed: ParsedFeed, client: httpx.Client, limits: 
         data = read_entry(client, entry, limits)
         if data.extraction_error:
             result.page_errors.append(data.extraction_error)
-        # Computed before the transaction, so the story lock is held only to decide and write.
+        # Computed before the transaction, so the write and story locks are held only to decide and write.
         features = describe_text(data.title, data.text or data.summary, data.published, feed.source_id, data.language)
-        with transaction.atomic():  # an article is never stored without its story
-            article, created = save_article(feed, data, checked_url=normalize_url(entry.link))
+        prepared = prepare_article(feed, data)
+        with write_turn(), transaction.atomic():  # an article is never stored without its story
+            article, created = save_article(feed, data, checked_url=normalize_url(entry.link), prepared=prepared)
             if created:
                 assign_story(article, features)
         result.new_articles += created
@@ -167,21 +168,23 @@ def record_success(feed: Feed, response: Response, parsed: ParsedFeed | None = N
         skip_hours=set(parsed.skip_hours) if parsed else set(),
         pushed=hub_is_pushing(feed, now),
     )
-    Feed.objects.filter(id=feed.id).update(
-        etag=(response.etag or feed.etag)[:500], last_modified=(response.last_modified or feed.last_modified)[:100],
-        last_fetched=now, last_success=now, next_fetch=next_fetch, poll_minutes=max(1, round(interval.total_seconds() / 60)),
-        status=Feed.Status.OK, consecutive_failures=0, last_error="", failing_since=None,
-    )
+    with write_turn():
+        Feed.objects.filter(id=feed.id).update(
+            etag=(response.etag or feed.etag)[:500], last_modified=(response.last_modified or feed.last_modified)[:100],
+            last_fetched=now, last_success=now, next_fetch=next_fetch, poll_minutes=max(1, round(interval.total_seconds() / 60)),
+            status=Feed.Status.OK, consecutive_failures=0, last_error="", failing_since=None,
+        )
 
 
 def record_failure(feed: Feed, error: Exception) -> None:
     now = timezone.now()
     failures = feed.consecutive_failures + 1
     retry_after = getattr(error, "retry_after", None)
-    Feed.objects.filter(id=feed.id).update(
-        last_fetched=now, next_fetch=next_poll_after_failure(now, failures, retry_after),
-        status=Feed.Status.FAILING, consecutive_failures=failures, last_error=str(error)[:2000],
-        failing_since=feed.failing_since or now,
-    )
+    with write_turn():
+        Feed.objects.filter(id=feed.id).update(
+            last_fetched=now, next_fetch=next_poll_after_failure(now, failures, retry_after),
+            status=Feed.Status.FAILING, consecutive_failures=failures, last_error=str(error)[:2000],
+            failing_since=feed.failing_since or now,
+        )
     log.warning("ingest: feed %s failed (%d in a row): %s", feed.url, failures, error)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 import httpx
@@ -48,4 +49,10 @@ def robots_allow(client: httpx.Client, url: str, limits: Limits, slot=None) -> b
     rules = load_rules(client, url, limits, slot)
     if not rules.strip():
         return True
-    return Protego.parse(rules).can_fetch(url, "Newsdesk")
+    return parsed_rules(rules).can_fetch(url, "Newsdesk")
+
+
+@lru_cache(maxsize=512)
+def parsed_rules(rules: str) -> Protego:
+    # Every article page asks; the rules of a host change about once a day.
+    return Protego.parse(rules)

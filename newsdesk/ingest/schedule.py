@@ -11,8 +11,10 @@ from typing import Mapping
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import timezone
 
+from newsdesk.store.articles import write_turn
 from newsdesk.store.models import Feed
 
 
@@ -115,10 +117,12 @@ def claim_due_feeds(limit: int = 500) -> list[int]:
     lease = timedelta(seconds=settings.NEWSDESK["JOB_LEASE_SECONDS"])
     by_host: dict[str, list[int]] = {}
     due = Feed.objects.filter(next_fetch__lte=now).order_by("next_fetch").values_list("id", "next_fetch", "url")[:limit]
-    for feed_id, due_at, url in due:
-        # Conditional update: only one scheduler can move next_fetch from the value it read.
-        if Feed.objects.filter(id=feed_id, next_fetch=due_at).update(next_fetch=now + lease):
-            by_host.setdefault(urlsplit(url).hostname or "", []).append(feed_id)
+    # One transaction for the whole batch: one commit, and on SQLite one turn of the write lock.
+    with write_turn(), transaction.atomic():
+        for feed_id, due_at, url in due:
+            # Conditional update: only one scheduler can move next_fetch from the value it read.
+            if Feed.objects.filter(id=feed_id, next_fetch=due_at).update(next_fetch=now + lease):
+                by_host.setdefault(urlsplit(url).hostname or "", []).append(feed_id)
     return interleave(list(by_host.values()))
 
 

@@ -342,19 +342,35 @@ def _lease(raw: str) -> timedelta:
     return min(MAX_LEASE, timedelta(seconds=int(raw.strip())))
 
 
-def accept_push(feed: Feed, body: bytes, signature_header: str | None) -> RefreshResult | None:
-    """Store the entries of a pushed feed document if its signature checks out; None when it was dropped."""
+def accept_push(feed: Feed, body: bytes, signature_header: str | None) -> bool:
+    """Queue a pushed feed document for storing if its signature checks out; False when it was dropped.
+
+    The hub waits for our answer, and some give up after a few seconds: the entries' pages are
+    fetched and extracted by a worker afterwards, not while the hub holds the connection.
+    """
     if not feed.websub_secret:
         log.warning("websub: push for %s dropped: no subscription with a secret was made for it", feed.url)
-        return None
+        return False
     if not signature_matches(feed.websub_secret, body, signature_header):
         log.warning("websub: push for %s dropped: %s X-Hub-Signature", feed.url,
                     "a wrong" if signature_header else "no")
-        return None
+        return False
     _save(feed, websub_last_push=timezone.now())
+    # Imported here: the queue's tasks module imports ingestion, not the other way round.
+    from newsdesk.tasks import store_push_task
+
+    store_push_task(feed.id, body)
+    return True
+
+
+def store_push(feed_id: int, body: bytes) -> RefreshResult | None:
+    """Store the new entries of a pushed document that accept_push queued; None if the feed is gone."""
     # Imported here because refresh imports this module to call note_hub after each poll.
     from newsdesk.ingest.refresh import ingest_document
 
+    feed = Feed.objects.select_related("source").filter(id=feed_id).first()
+    if feed is None:
+        return None
     result = ingest_document(feed, body, feed.websub_topic or feed.url)
     if result.status == "failed":
         log.warning("websub: push for %s could not be read: %s", feed.url, result.error)

@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
+import os
+import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Iterator
 
-from django.db import IntegrityError, transaction
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
@@ -65,19 +71,10 @@ def stored_keys(feed: Feed, urls: list[str], guids: list[str]) -> tuple[set[str]
     return known_urls, known_guids
 
 
-def save_article(feed: Feed, data: ArticleData, checked_url: str = "") -> tuple[Article, bool]:
-    """Store data as an article of feed; return it and whether it is new. Never duplicates.
-
-    checked_url: a URL (with data.guid) the caller just found not stored, to save a look-up.
-    """
-    if checked_url and checked_url == data.url:
-        existing = find_existing(feed, "", "", data.text)
-    else:
-        existing = find_existing(feed, data.url, data.guid, data.text)
-    if existing is not None:
-        return existing, False
+def prepare_article(feed: Feed, data: ArticleData) -> Article:
+    """The unsaved row for data: sanitized, hashed and counted, with no database work."""
     text = data.text or data.summary
-    article = Article(
+    return Article(
         source_id=feed.source_id,
         feed=feed,
         url=data.url,
@@ -98,13 +95,55 @@ def save_article(feed: Feed, data: ArticleData, checked_url: str = "") -> tuple[
         related=[clean_card(card) for card in data.related],
         embeds=[clean_card(embed) for embed in data.embeds],
     )
+
+
+def save_article(feed: Feed, data: ArticleData, checked_url: str = "", prepared: Article | None = None) -> tuple[Article, bool]:
+    """Store data as an article of feed; return it and whether it is new. Never duplicates.
+
+    checked_url: a URL (with data.guid) the caller just found not stored, to save a look-up.
+    prepared: prepare_article(feed, data), made before the caller's transaction so that
+    sanitizing is not done while holding a write lock.
+    """
+    if checked_url and checked_url == data.url:
+        existing = find_existing(feed, "", "", data.text)
+    else:
+        existing = find_existing(feed, data.url, data.guid, data.text)
+    if existing is not None:
+        return existing, False
+    article = prepared or prepare_article(feed, data)
     try:
         with transaction.atomic():
-            article.save()
+            article.save(force_insert=True)
     except IntegrityError:
         # Another worker stored the same URL between our look-up and our insert.
         return Article.objects.get(url=data.url), False
     return article, True
+
+
+_turn_lock = threading.Lock()
+_turn_held = threading.local()
+
+
+@contextmanager
+def write_turn() -> Iterator[None]:
+    """On SQLite, wait for this machine's one turn to write; elsewhere, do nothing.
+
+    SQLite lets one writer in at a time and makes the others poll with sleeps of up to 100 ms,
+    so under many writers the lock often stands free while they sleep. Queueing first on a lock
+    in this process and then on a file lock across processes hands the turn over at once.
+    """
+    if connection.vendor != "sqlite" or getattr(_turn_held, "yes", False):
+        yield  # a nested turn would wait for itself
+        return
+    with _turn_lock:
+        descriptor = os.open(str(settings.NEWSDESK["DATA_DIR"] / "write.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+            _turn_held.yes = True
+            yield
+        finally:
+            _turn_held.yes = False
+            os.close(descriptor)
 
 
 def clean_card(card: dict) -> dict:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from newsdesk.stories.background import article_share
 from newsdesk.stories.features import Document, Features, describe
 
 HOUR = 3600.0
@@ -37,6 +38,9 @@ class ClusterConfig:
     bridge_share: float = 0.5  # a story the article scores this share of the threshold with may merge with its own
     common_share: float = 0.01  # terms in more of the open stories than this find no candidates...
     postings_floor: int = 64  # ...unless in this few
+    background_articles: float = 500.0  # the window's counts start as if it held this many articles of general text
+    noise_pairs: float = 6.0  # ...counted as if this many more pairs had shown nothing in common
+    noise_factor: float = 3.0  # a join or merge must beat this many times the mean cosine of unrelated open articles
     minhash_bands: int = 21
     minhash_rows: int = 3
 
@@ -126,6 +130,10 @@ class Clusterer:
         self._name_stories: dict[str, dict[int, int]] = {}
         self._bands: dict[int, dict[str, None]] = {}
         self._forbidden: set[frozenset[int]] = set()
+        self._all: dict[str, float] = {}  # sum of every open article's vector: the window's average article
+        self._all_norm2 = 0.0
+        self._story_norm2 = 0.0  # sum over open stories of |centroid|^2
+        self._story_pairs = 0  # sum over open stories of members^2
 
     # The decision ---------------------------------------------------------------------------
 
@@ -156,6 +164,7 @@ class Clusterer:
         for term, weight in vector.items():
             grown[term] = grown.get(term, 0.0) + weight
         norm = math.sqrt(sum(value * value for value in grown.values())) or 1.0
+        least = max(self.config.merge_threshold, self.config.noise_factor * self._noise())
         merging = []
         for other in near:
             state = self._stories[other]
@@ -165,7 +174,7 @@ class Clusterer:
                 continue
             small, large = (state.centroid, grown) if len(state.centroid) < len(grown) else (grown, state.centroid)
             dot = sum(weight * large.get(term, 0.0) for term, weight in small.items())
-            if dot / norm / (math.sqrt(state.norm2) or 1.0) >= self.config.merge_threshold:
+            if dot / norm / (math.sqrt(state.norm2) or 1.0) >= least:
                 merging.append(other)
         return tuple(merging)
 
@@ -187,7 +196,7 @@ class Clusterer:
                 continue
             scored.append((self._score(vector, features, story, member_best.get(key, 0.0), moment), key))
         scored.sort(key=lambda item: (-item[0], item[1]))
-        if not scored or scored[0][0] < config.threshold:
+        if not scored or scored[0][0] < max(config.threshold, config.noise_factor * self._noise()):
             return None, []
         # Only stories the article itself is near can converge with its story: it is the new evidence.
         near = [key for score, key in scored[1:] if score >= config.threshold * config.bridge_share]
@@ -261,14 +270,36 @@ class Clusterer:
 
     def _vector(self, features: Features) -> dict[str, float]:
         """The article's terms weighted by their rarity in the open window, at unit length."""
-        total = len(self._members)
-        terms = list(features.terms)
+        background = self.config.background_articles
+        total = len(self._members) + background
+        language = features.language
+        terms = [(term, weight, background * article_share(term, language)) for term, weight in features.terms]
         # Names count as terms of their own ("@" keeps them apart from words), so a shared rare name is
         # strong evidence and a name in every article ("US") weak, by the same rarity weighting.
-        terms += [(NAME + name, self.config.name_weight) for name in features.names]
-        weighted = {term: weight * (math.log((total + 1) / (self._df[term] + 1)) + 1.0) for term, weight in terms}
+        terms += [(NAME + name, self.config.name_weight, background * article_share(name, language))
+                  for name in features.names]
+        # Document frequency in the window plus that of general text: a young window cannot yet tell
+        # a common word from a telling one by its own counts, and every article would join the first story.
+        weighted = {term: weight * (math.log((total + 1) / (self._df[term] + prior + 1)) + 1.0)
+                    for term, weight, prior in terms}
         norm = math.sqrt(sum(value * value for value in weighted.values())) or 1.0
         return {term: value / norm for term, value in weighted.items()}
+
+    def _noise(self) -> float:
+        """Mean cosine of two open articles in different stories: how alike unrelated reports are in this window.
+
+        A fixed threshold alone fails where all text is alike (one outlet's house style, a young window
+        whose weights cannot yet tell common words from telling ones): unrelated articles then pass
+        it, and each one that joins makes the story's centroid more like every article. Sums over the
+        window give the mean exactly: |sum of all vectors|^2 less each story's |centroid|^2, over the pairs.
+        """
+        total = len(self._members)
+        pairs = total * total - self._story_pairs
+        prior = self.config.noise_pairs
+        if pairs > 0:
+            return max(0.0, self._all_norm2 - self._story_norm2) / (pairs + prior)
+        # All in one story (or none): its own pairs are the only evidence of what unrelated looks like.
+        return max(0.0, self._all_norm2 - total) / (total * total - total + prior) if total > 1 else 0.0
 
     def _shared_names(self, names: tuple[str, ...], story: _Story) -> tuple[str, ...]:
         return tuple(name for name in names if story.names.get(name))[:5]
@@ -296,9 +327,14 @@ class Clusterer:
         self._members[doc_id] = member
         target = self._stories.setdefault(story, _Story())
         target.members[doc_id] = None
+        own = sum(weight * weight for weight in vector.values())
         dot = sum(weight * target.centroid.get(term, 0.0) for term, weight in vector.items())
-        target.norm2 += 2 * dot + sum(weight * weight for weight in vector.values())
+        target.norm2 += 2 * dot + own
+        self._story_norm2 += 2 * dot + own
+        self._story_pairs += 2 * len(target.members) - 1
+        self._all_norm2 += 2 * sum(weight * self._all.get(term, 0.0) for term, weight in vector.items()) + own
         for term, weight in vector.items():
+            self._all[term] = self._all.get(term, 0.0) + weight
             target.centroid[term] = target.centroid.get(term, 0.0) + weight
             postings = self._term_stories.setdefault(term, {})
             postings[story] = postings.get(story, 0) + 1
@@ -323,8 +359,19 @@ class Clusterer:
             return
         story = self._stories[member.story]
         del story.members[doc_id]
+        own = sum(weight * weight for weight in member.vector.values())
         dot = sum(weight * story.centroid.get(term, 0.0) for term, weight in member.vector.items())
-        story.norm2 = max(0.0, story.norm2 - 2 * dot + sum(weight * weight for weight in member.vector.values()))
+        before = story.norm2
+        story.norm2 = max(0.0, story.norm2 - 2 * dot + own)
+        self._story_norm2 += story.norm2 - before
+        self._story_pairs -= 2 * len(story.members) + 1
+        dot = sum(weight * self._all[term] for term, weight in member.vector.items())
+        self._all_norm2 = max(0.0, self._all_norm2 - 2 * dot + own)
+        for term, weight in member.vector.items():
+            if self._df[term] <= 1:
+                del self._all[term]
+            else:
+                self._all[term] -= weight
         for term, weight in member.vector.items():
             left = story.centroid[term] - weight
             _decrement(self._term_stories, term, member.story)
@@ -361,7 +408,10 @@ class Clusterer:
             story.last, story.first = max(times), min(times)
             story.timed = any(self._members[other].timed for other in story.members)
         if not story.centroid:
+            self._story_norm2 -= story.norm2  # rounding left over
             story.norm2 = 0.0
+        if not self._members:
+            self._all_norm2 = self._story_norm2 = 0.0
 
     def merge(self, keep: int, gone: int) -> None:
         """Move every article of story `gone` into story `keep`; `gone` no longer exists."""

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from django.db import connection
 
 from newsdesk.ingest.fetch import Limits, create_client, fetch
-from newsdesk.ingest.politeness import DatabaseGate, RedisGate, polite_slot
+from newsdesk.ingest.politeness import DatabaseGate, FileGate, RedisGate, polite_slot
 
 LIMITS = Limits(timeout=10.0, allow_private=True)
 REDIS_URL = os.environ.get("NEWSDESK_REDIS_URL") or "redis://127.0.0.1:6379/15"
@@ -22,6 +23,8 @@ def make_gate(kind: str, concurrency: int, interval: float):
         gate = RedisGate(REDIS_URL, concurrency, interval)
         gate.redis.delete(*[k for k in gate.redis.scan_iter("newsdesk:host:*")] or ["-"])
         return gate
+    if kind == "files":
+        return FileGate(tempfile.mkdtemp(prefix="newsdesk-hosts-"), concurrency, interval)
     return DatabaseGate(concurrency, interval)
 
 
@@ -44,7 +47,7 @@ def fetch_all(urls: list[str], gate, threads: int) -> None:
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("kind", ["database", "redis"])
+@pytest.mark.parametrize("kind", ["database", "files", "redis"])
 def test_no_host_ever_sees_more_requests_at_once_than_the_setting(simulator, kind):
     simulator.set_latency(0.15, host=simulator.addresses[0])
     fetch_all(pages_of_one_host(simulator, 16), make_gate(kind, 2, 0.0), threads=8)
@@ -55,7 +58,7 @@ def test_no_host_ever_sees_more_requests_at_once_than_the_setting(simulator, kin
 
 
 @pytest.mark.django_db(transaction=True)
-@pytest.mark.parametrize("kind", ["database", "redis"])
+@pytest.mark.parametrize("kind", ["database", "files", "redis"])
 def test_request_starts_to_one_host_keep_the_minimum_interval(simulator, kind):
     fetch_all(pages_of_one_host(simulator, 6), make_gate(kind, 4, 0.2), threads=4)
     starts = sorted(r.at for r in simulator.request_log() if r.host == simulator.addresses[0])

@@ -108,6 +108,23 @@ def feed(simulator) -> Feed:
     return subscribe(simulator.feed_urls()[0])[0]
 
 
+@pytest.fixture
+def queue():
+    """The task queue, empty; call it to run what was queued, as a worker would."""
+    from huey.contrib.djhuey import HUEY
+
+    HUEY.flush()
+
+    def run_queued() -> int:
+        ran = 0
+        while (task := HUEY.dequeue()) is not None:
+            HUEY.execute(task)
+            ran += 1
+        return ran
+
+    return run_queued
+
+
 def subscribed(feed: Feed, hub: Hub) -> dict[str, str]:
     """Poll-discover the hub, let it verify, and return the subscription request it recorded."""
     assert note_hub(feed, atom(feed.url, hub.url), feed.url)
@@ -263,13 +280,15 @@ def test_a_hub_on_a_private_address_is_not_contacted_unless_private_networks_are
 
 
 @pytest.mark.django_db(transaction=True)
-def test_signed_push_stores_the_new_articles_and_notes_the_push(site, hub, feed, simulator):
+def test_signed_push_is_answered_at_once_then_a_worker_stores_its_new_articles(site, hub, feed, simulator, queue):
     request = subscribed(feed, hub)
     items = simulator.items(feed.url)[:3]
 
     response = hub.push(request, atom(feed.url, hub.url, items))
 
     assert 200 <= response.status_code < 300
+    assert Article.objects.count() == 0  # the hub did not wait for the pages to be fetched
+    assert queue() == 1
     assert set(Article.objects.filter(feed=feed).values_list("url", flat=True)) == {item.url for item in items}
     assert {a.title for a in Article.objects.all()} == {item.title for item in items}
     feed.refresh_from_db()
@@ -277,11 +296,12 @@ def test_signed_push_stores_the_new_articles_and_notes_the_push(site, hub, feed,
 
     # The same document pushed again (sha1 this time) adds nothing.
     assert hub.push(request, atom(feed.url, hub.url, items), method="sha1").status_code == 204
+    queue()
     assert Article.objects.count() == len(items)
 
 
 @pytest.mark.django_db(transaction=True)
-def test_push_with_a_wrong_signature_or_none_is_acknowledged_and_dropped(site, hub, feed, simulator):
+def test_push_with_a_wrong_signature_or_none_is_acknowledged_and_dropped(site, hub, feed, simulator, queue):
     request = subscribed(feed, hub)
     document = atom(feed.url, hub.url, simulator.items(feed.url)[:2])
 
@@ -291,11 +311,13 @@ def test_push_with_a_wrong_signature_or_none_is_acknowledged_and_dropped(site, h
     signature = "sha256=" + hmac.new(request["hub.secret"].encode(), document, hashlib.sha256).hexdigest()
     tampered = document.replace(b"</feed>", b"<!-- changed on the way --></feed>")
     assert httpx.post(request["hub.callback"], content=tampered, headers={"X-Hub-Signature": signature}).status_code == 204
+    assert queue() == 0
     assert Article.objects.count() == 0
     feed.refresh_from_db()
     assert feed.websub_last_push is None
 
     assert httpx.post(request["hub.callback"], content=document, headers={"X-Hub-Signature": signature}).status_code == 204
+    assert queue() == 1
     assert Article.objects.count() == 2
 
 
@@ -326,12 +348,13 @@ def test_lease_near_its_end_is_renewed_with_the_same_secret_and_reactivated(site
 
 
 @pytest.mark.django_db(transaction=True)
-def test_hub_counts_as_pushing_until_it_has_been_silent_for_twice_the_longest_poll_interval(site, hub, feed, simulator, settings):
+def test_hub_counts_as_pushing_until_it_has_been_silent_for_twice_the_longest_poll_interval(site, hub, feed, simulator, settings, queue):
     request = subscribed(feed, hub)
     now = timezone.now()
     assert hub_is_quiet(feed, now) and not hub_is_pushing(feed, now)  # it has pushed nothing yet
 
     hub.push(request, atom(feed.url, hub.url, simulator.items(feed.url)[:1]))
+    queue()
     feed.refresh_from_db()
     now = timezone.now()
     assert hub_is_pushing(feed, now) and not hub_is_quiet(feed, now)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta, timezone
 
+from newsdesk.simulator.content import Site
 from newsdesk.stories.cluster import Clusterer, cluster_stream
 from newsdesk.stories.features import Document, Features, describe
 
@@ -254,3 +256,33 @@ def test_a_moved_article_leaves_its_story_and_a_split_stays_split():
     clusterer.remove("b")
     assert clusterer.story_of("b") is None and clusterer.summary(1).members == ("a",)
     assert clusterer.decide("c", third, DAY).story == 1
+
+
+def simulated_articles(hosts: int, seed: int) -> tuple[list[Document], dict[str, object]]:
+    """The generated articles of a fresh demo's simulator, in publication order, with the event each reports."""
+    site = Site(hosts, 2, 10, seed, real_articles=False, now=DAY)
+    docs, events = [], {}
+    for feed in site.feeds.values():
+        for item in site.all_items(feed):
+            info = site.article_info(feed, item)
+            docs.append(Document(info.url, info.title, info.text, info.published, source=feed.host.name))
+            events[info.url] = site._topic(feed, item.number)  # the simulator's ground truth
+    docs.sort(key=lambda doc: (doc.published, doc.id))
+    return docs, events
+
+
+def test_a_fresh_window_gives_the_simulators_events_as_stories_not_one_snowball():
+    # A new install: no history, so the window's own word counts cannot yet tell common words from
+    # telling ones, and the simulator's outlets all write from one small vocabulary.
+    for hosts, seed in ((4, 1), (12, 1), (12, 2)):
+        docs, events = simulated_articles(hosts, seed)
+        stories = dict(cluster_stream(docs))
+        sizes = Counter(stories.values())
+        true_sizes = Counter(events.values())
+        assert 0.85 * len(true_sizes) <= len(sizes) <= 1.15 * len(true_sizes), (hosts, seed, len(sizes), len(true_sizes))
+        assert max(sizes.values()) <= max(true_sizes.values()) + 2
+        # Most articles sit with exactly the reports of their own event.
+        exact = sum(1 for doc in docs
+                    if {other for other, story in stories.items() if story == stories[doc.id]}
+                    == {other for other, event in events.items() if event == events[doc.id]})
+        assert exact >= 0.8 * len(docs), (hosts, seed, exact)
