@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/cluster_scale.py                         # 1,000,000 articles on SQLite
     .venv/bin/python bench/cluster_scale.py --articles 100000       # a quicker look
+    .venv/bin/python bench/cluster_scale.py --history 960000        # the last 40,000 of a million, live
     .venv/bin/python bench/cluster_scale.py --database-url postgres://postgres@127.0.0.1:5432/newsdesk_bench
 
 Each article is stored as the ingestion pipeline stores it (an Article row) and then given to
@@ -77,8 +78,8 @@ class Stream:
         return {"id": self.story_count, "topic": [self.vocabulary[i] for i in topic], "names": [*people, place],
                 "until": self.clock + timedelta(hours=hours)}
 
-    def next_article(self) -> tuple[int, str, str, datetime]:
-        """(true story, title, text, published) of the next article in arrival order."""
+    def next_article(self, full: bool = True) -> tuple[int, str, str, datetime]:
+        """(true story, title, text, published) of the next article in arrival order; a stub text unless `full`."""
         self.clock += timedelta(seconds=86_400 / ARTICLES_PER_DAY)
         if self.rng.random() < 0.01:
             self.open = [s for s in self.open if s["until"] > self.clock]
@@ -86,7 +87,7 @@ class Stream:
             self.open.append(self.new_story())
         story = self.open[int(self.rng.integers(0, len(self.open)))]
         title = " ".join([*self.rng.choice(story["topic"], 6), story["names"][0], story["names"][-1]]).capitalize()
-        return story["id"], title, self.body(story), self.clock
+        return story["id"], title, self.body(story) if full else " ".join(story["names"]), self.clock
 
     def body(self, story: dict) -> str:
         size = int(min(2_000, max(80, self.rng.lognormal(math.log(550), 0.5))))
@@ -131,6 +132,9 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=500)
     parser.add_argument("--database-url", default="", help="PostgreSQL URL (its database is emptied); default SQLite")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--history", type=int, default=0,
+                        help="bulk-load this many earlier articles as closed stories first (stub texts, no clustering), "
+                             "then stream the rest through the live path")
     args = parser.parse_args()
 
     data_dir = tempfile.mkdtemp(prefix="newsdesk-cluster-scale-")
@@ -152,13 +156,15 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     sources = [Source.objects.create(name=f"Outlet {i}", homepage=f"https://outlet{i}.example/") for i in range(args.sources)]
     stream = Stream(args.seed)
+    if args.history:
+        load_history(stream, sources, args.history)
     assign_times: list[float] = []
     total_times: list[float] = []
     print(f"# {args.articles:,} articles on {connection.vendor}, data in {data_dir}", flush=True)
     print("articles  assign p50 ms  assign p99 ms  with store p50 ms  with store p99 ms  open stories  RSS MiB  peak RSS MiB  elapsed s",
           flush=True)
     started = time.perf_counter()
-    for n in range(1, args.articles + 1):
+    for n in range(args.history + 1, args.articles + 1):
         truth, title, text, published = stream.next_article()
         source = sources[int(stream.rng.integers(0, len(sources)))]
         t0 = time.perf_counter()
@@ -178,6 +184,58 @@ def main() -> None:
                   f"{resident_mib():>7.0f}  {peak:>12.0f}  {time.perf_counter() - started:>9.0f}", flush=True)
             assign_times.clear()
             total_times.clear()
+
+
+def load_history(stream: Stream, sources: list, count: int, batch: int = 5000) -> None:
+    """Store the stream's first `count` articles as the past: in closed stories, as the database would hold them.
+
+    The live path never reads them (a closed story's articles are not in the window), but they fill the
+    tables and indexes the live path writes to, as a million-article history would. Their texts are
+    stubs, to spare hours of text generation and gigabytes of disk; nothing is clustered.
+    """
+    from django.db import connection, transaction
+
+    from newsdesk.store.models import Article, Story
+
+    # Plain INSERTs from a template row (every column at its model default): bulk_create's model
+    # instances would make loading a million rows take most of an hour.
+    fields = [field for field in Article._meta.concrete_fields if not field.primary_key]
+    template = Article(source=sources[0], url="", title="", text="", published=None, fetched=None)
+    varying = ("source_id", "url", "title", "text", "published", "fetched", "word_count", "story_id")
+    columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+    insert = (f"INSERT INTO {connection.ops.quote_name(Article._meta.db_table)} ({columns}) "
+              f"VALUES ({', '.join(['%s'] * len(fields))})")
+    constant = {field.attname: field.get_db_prep_save(getattr(template, field.attname), connection) for field in fields}
+    date_field = Article._meta.get_field("published")
+    started = time.perf_counter()
+    story_ids: dict[int, int] = {}
+    done = 0
+    while done < count:
+        rows = []
+        for _ in range(min(batch, count - done)):
+            done += 1
+            truth, title, text, published = stream.next_article(full=False)
+            rows.append((done, truth, title, text, published, sources[int(stream.rng.integers(0, len(sources)))]))
+        with transaction.atomic():
+            fresh = {}
+            for _, truth, title, _, published, _ in rows:
+                if truth not in story_ids and truth not in fresh:
+                    fresh[truth] = Story(headline=title, first_seen=published, last_updated=published, closed=True)
+            for truth, story in zip(fresh, Story.objects.bulk_create(fresh.values())):
+                story_ids[truth] = story.pk
+            values = []
+            for n, truth, title, text, published, source in rows:
+                when = date_field.get_db_prep_save(published, connection)
+                row = constant | dict(zip(varying, (source.pk, f"{source.homepage}a/{n}", title, text, when, when,
+                                                    len(text.split()), story_ids[truth])))
+                values.append([row[field.attname] for field in fields])
+            with connection.cursor() as cursor:
+                cursor.executemany(insert, values)
+        open_ids = {story["id"] for story in stream.open}
+        story_ids = {truth: pk for truth, pk in story_ids.items() if truth in open_ids}  # the rest never return
+        if done % 100_000 == 0 or done == count:
+            print(f"# history: {done:,} articles stored in {time.perf_counter() - started:.0f} s", flush=True)
+    # The live path starts with an empty window: stories still running at the switch start afresh there.
 
 
 def reset_postgres(url: str) -> None:

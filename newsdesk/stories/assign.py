@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 ADVISORY_LOCK = 0x6E657773  # "news": the one key every worker takes to change story membership
 REPLAY_LIMIT = 20_000  # further behind than this, a process rebuilds its window instead of replaying
 RELATED_LIMIT = 5
+RELATED_EVERY = 8
 CLOSE_EVERY = timedelta(minutes=10)
 
 
@@ -108,20 +109,27 @@ def summarize(window: Window, key: int, new: bool = False) -> None:
     if summary is None:
         summarize_closed(key)
         return
-    related = [{"story": other, "score": round(score, 3)} for other, score in window.clusterer.related(key, RELATED_LIMIT)]
+    size = len(summary.members)
+    # Related stories cost a pass over the story's heaviest terms; a large story's neighbours change
+    # slowly, so it looks again at every RELATED_EVERY-th article rather than at each one.
+    fields = {}
+    if new or size <= RELATED_EVERY or size % RELATED_EVERY == 0:
+        fields["related"] = [{"story": other, "score": round(score, 3)}
+                             for other, score in window.clusterer.related(key, RELATED_LIMIT)]
     if new:
         score = story_score(1, 0, age_hours(summary.last, timezone.now()))
-        Story.objects.filter(pk=key).update(related=related, score=score)
+        Story.objects.filter(pk=key).update(score=score, **fields)
         return
-    headline = Article.objects.filter(pk=int(summary.headline)).values_list("title", flat=True).first()
-    comments = Story.objects.filter(pk=key).values_list("comment_count", flat=True).first() or 0
+    # One query for the headline's title and the story's comments (the headline is one of its articles).
+    headline, comments = (Article.objects.filter(pk=int(summary.headline))
+                          .values_list("title", "story__comment_count").first() or ("", 0))
     sources = len(summary.sources) or 1
     Story.objects.filter(pk=key).update(
-        article_count=len(summary.members), source_count=sources, first_seen=summary.first,
+        article_count=size, source_count=sources, first_seen=summary.first,
         last_updated=summary.last, closed=False, lead_article_id=int(summary.representative),
-        language=summary.language, related=related, **({"headline": headline} if headline else {}),
+        language=summary.language, **fields, **({"headline": headline} if headline else {}),
         # Ranked at once, so a story gaining outlets rises before the next periodic rescoring.
-        score=story_score(sources, comments, age_hours(summary.last, timezone.now())),
+        score=story_score(sources, comments or 0, age_hours(summary.last, timezone.now())),
     )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from itertools import islice
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -19,6 +20,9 @@ from newsdesk.stories.features import Document, Features, describe
 
 HOUR = 3600.0
 NAME = "@"
+RANK_ALL = 32  # a story this small ranks all its members for its lead at every change
+RERANK_GROWTH = 1.25
+LEADERS = 4
 
 
 @dataclass(frozen=True)
@@ -112,9 +116,12 @@ class _Story:
     norm2: float = 0.0
     names: Counter = field(default_factory=Counter)
     languages: Counter = field(default_factory=Counter)
+    sources: Counter = field(default_factory=Counter)
     last: float = -math.inf
     first: float = math.inf
     timed: bool = False
+    leaders: tuple[str, ...] = ()  # the most central members at the last full ranking...
+    ranked_at: int = 0  # ...when the story had this many members
 
 
 class Clusterer:
@@ -346,6 +353,7 @@ class Clusterer:
             postings[story] = postings.get(story, 0) + 1
         if member.language:
             target.languages[member.language] += 1
+        target.sources[member.source] += 1
         for band in member.bands:
             self._bands.setdefault(band, {})[doc_id] = None
         target.last = max(target.last, member.when)
@@ -395,6 +403,9 @@ class Clusterer:
             story.languages[member.language] -= 1
             if story.languages[member.language] <= 0:
                 del story.languages[member.language]
+        story.sources[member.source] -= 1
+        if story.sources[member.source] <= 0:
+            del story.sources[member.source]
         for band in member.bands:
             bucket = self._bands[band]
             del bucket[doc_id]
@@ -455,13 +466,24 @@ class Clusterer:
             vector = self._members[doc_id].vector
             return sum(weight * state.centroid.get(term, 0.0) for term, weight in vector.items()) / norm
 
-        members = tuple(state.members)
-        ranked = sorted(members, key=lambda doc_id: -centrality(doc_id))  # stable: ties go to the earlier
+        size = len(state.members)
+        if size <= RANK_ALL or size >= RERANK_GROWTH * state.ranked_at or not all(
+                doc_id in state.members for doc_id in state.leaders):
+            candidates = list(state.members)  # arrival order, so ties go to the earlier
+            state.ranked_at = size
+        else:
+            # A large story's centre moves slowly: rank the last leaders and the members added since,
+            # and rank everyone again once the story has grown by a quarter.
+            recent = list(islice(reversed(state.members), size - state.ranked_at + 1))[::-1]
+            candidates = list(dict.fromkeys([*state.leaders, *recent]))
+        ranked = sorted(candidates, key=lambda doc_id: -centrality(doc_id))  # stable
         titled = [doc_id for doc_id in ranked if self._members[doc_id].has_title]
-        sources = sorted({self._members[doc_id].source for doc_id in members} - {""})
+        state.leaders = tuple(ranked[:LEADERS]) + tuple(doc_id for doc_id in titled[:1] if doc_id not in ranked[:LEADERS])
+        sources = sorted(set(state.sources) - {""})
         language = max(sorted(state.languages), key=state.languages.get) if state.languages else ""
-        return StorySummary(story, members, ranked[0], titled[0] if titled else ranked[0], tuple(sources), language,
-                            datetime.fromtimestamp(state.first, timezone.utc), datetime.fromtimestamp(state.last, timezone.utc))
+        return StorySummary(story, tuple(state.members), ranked[0], titled[0] if titled else ranked[0], tuple(sources),
+                            language, datetime.fromtimestamp(state.first, timezone.utc),
+                            datetime.fromtimestamp(state.last, timezone.utc))
 
     def related(self, story: int, limit: int = 5) -> list[tuple[int, float]]:
         """Return the closest other open stories with their similarity, closest first."""
