@@ -64,7 +64,8 @@ _MINHASH_PRIME = (1 << 61) - 1
 _rng = np.random.default_rng(20261125)
 _MINHASH_A = _rng.integers(1, _MINHASH_PRIME, MINHASH_SIZE, dtype=np.uint64)
 _MINHASH_B = _rng.integers(0, _MINHASH_PRIME, MINHASH_SIZE, dtype=np.uint64)
-_SHINGLE_MIX = _rng.integers(1 << 32, 1 << 63, 2, dtype=np.uint64) | np.uint64(1)  # odd: no bits lost
+# One odd multiplier (no bits lost) for each word of a shingle but its last.
+_SHINGLE_MIX = _rng.integers(1 << 32, 1 << 63, SHINGLE_WORDS - 1, dtype=np.uint64) | np.uint64(1)
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,10 @@ def minhash(words: list[str]) -> tuple[int, ...]:
     # a fifth of the cost. Products wrap modulo 2**64 identically on every machine, so a signature
     # stored today matches one computed next year.
     hashed = np.array([_word_hash(word) for word in words], dtype=np.uint64)
-    shingles = hashed[:-2] * _SHINGLE_MIX[0] + hashed[1:-1] * _SHINGLE_MIX[1] + hashed[2:]
+    count = len(words) - SHINGLE_WORDS + 1
+    shingles = hashed[SHINGLE_WORDS - 1:].copy()
+    for offset, mix in enumerate(_SHINGLE_MIX):
+        shingles += hashed[offset:offset + count] * mix
     shingles = np.unique(shingles >> np.uint64(3))
     permuted = np.outer(shingles, _MINHASH_A) + _MINHASH_B
     # x mod (2**61 - 1) by shifts, as 2**61 is 1 modulo that prime: the same values as %, faster.
