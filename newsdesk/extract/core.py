@@ -29,6 +29,9 @@ class ExtractError(ValueError):
 MAX_PAGE_BYTES = 4 * 1024 * 1024
 
 _MARKUP = re.compile(rb"<\s*(html|head|body|p|div|article|title|meta)\b", re.IGNORECASE)
+# libxml2 drops whatever follows a </body> or </html>, and some templates close both early, before
+# the article; browsers keep reading into the body, and so do we by parsing without them.
+_DOCUMENT_ENDS = re.compile(r"</\s*(?:body|html)\s*>", re.IGNORECASE)
 
 
 def decode_page(content: bytes | str, charset: str | None = None) -> str:
@@ -49,7 +52,7 @@ def parse_page(page: str) -> lxml.html.HtmlElement:
     """Parse HTML leniently into a tree; raise ExtractError when nothing can be made of it."""
     try:
         # lxml refuses str input that declares its own encoding; bytes in UTF-8 always work.
-        tree = lxml.html.document_fromstring(page.encode("utf-8", "replace"),
+        tree = lxml.html.document_fromstring(_DOCUMENT_ENDS.sub("", page).encode("utf-8", "replace"),
                                              parser=lxml.html.HTMLParser(encoding="utf-8", huge_tree=False))
     except (etree.ParserError, ValueError) as error:
         raise ExtractError(f"extract: the page cannot be parsed as HTML ({error})") from None

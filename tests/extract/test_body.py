@@ -124,3 +124,14 @@ def test_several_paragraphs_of_prose_in_a_box_named_related_stay_for_extraction(
 def test_labels_and_buttons_side_by_side_in_a_box_are_left_out():
     for line in ("Share and print this article", "Publish date", "Written for", "Page 1 of 8"):
         assert is_furniture_line(line), line
+
+
+def test_article_after_a_premature_end_of_body_and_html_is_kept():
+    # Some templates close </body></html> after the site header and print the article below it.
+    page = ("<html><head><title>Council expands bike lanes</title></head><body>"
+            "<header class='site-header'><a href='/'>Home</a></header></body></html>\n"
+            f"<div class='post'><h1>Council expands bike lanes</h1><p>{PROSE[0]}</p><p>{PROSE[1]}</p>"
+            f"<p>{PROSE[2]}</p></div>")
+    text = extract_article(page, "https://gazette.example/news/bike-lanes").text
+    for paragraph in PROSE[:3]:
+        assert paragraph in text
