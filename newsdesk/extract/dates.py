@@ -40,6 +40,8 @@ _SHOWN_DATES = (
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), (3, 1, 2)),
     (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b"), (3, 2, 1)),
 )
+# A numeric date that is a calendar date both ways round ("10/09/2024", "09.10.2024").
+_EITHER_WAY = re.compile(r"(\d{1,2})([/.])(\d{1,2})\2(\d{4})")
 _UPDATED = re.compile(r"(updated|modified|revised|reviewed|edited|refreshed)\W*(on\W*)?$", re.I)
 
 
@@ -50,6 +52,7 @@ class ShownDate:
     day: str  # YYYY-MM-DD
     distance: int  # characters between it and the headline; negative above it
     updated: bool  # labelled as an update rather than the publication
+    swapped: str | None = None  # the same digits read the other way round, when that is a date too
 
 
 def read_shown_date(text: str, day_first: bool = False) -> list[tuple[int, int, str]]:
@@ -112,14 +115,31 @@ def dates_near(root: HtmlElement, anchor: HtmlElement, before: int, after: int, 
     window_start = max(0, start - before)
     window = text[window_start:end + after]
     shown = []
-    for begin, _, day in read_shown_date(window, day_first):
+    for begin, finish, day in read_shown_date(window, day_first):
         position = window_start + begin
         if start <= position < end:
             continue  # a date inside the headline is its subject, not its time
         distance = position - end if position >= end else position - start
         label = window[max(0, begin - 30):begin]
-        shown.append(ShownDate(day=day, distance=distance, updated=_UPDATED.search(label) is not None))
+        shown.append(ShownDate(day=day, distance=distance, updated=_UPDATED.search(label) is not None,
+                               swapped=_read_swapped(window[begin:finish], day)))
     return shown
+
+
+def month_number(name: str) -> int | None:
+    """Return 1-12 for an English month name or its abbreviation, else None."""
+    return _MONTHS.get(name[:3].lower()) if re.fullmatch(_MONTH, name, re.I) else None
+
+
+def _read_swapped(written: str, day: str) -> str | None:
+    matched = _EITHER_WAY.fullmatch(written)
+    if matched is None:
+        return None
+    first, second, year = int(matched.group(1)), int(matched.group(3)), int(matched.group(4))
+    if first > 12 or second > 12 or first == second:
+        return None
+    other = date(year, second, first).isoformat()
+    return date(year, first, second).isoformat() if other == day else other
 
 
 def first_date_shown(root: HtmlElement, limit: int = 20_000, day_first: bool = False) -> str | None:

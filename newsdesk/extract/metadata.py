@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from dataclasses import replace
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -13,7 +14,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newsdesk.extract.byline import clean_name, find_byline, split_names, unique
-from newsdesk.extract.dates import dates_near, first_date_shown, to_iso8601
+from newsdesk.extract.dates import dates_near, first_date_shown, month_number, to_iso8601
 from newsdesk.extract.headline import choose_headline, clean, compact, shared_suffix
 from newsdesk.extract.jsonld import read_jsonld
 from newsdesk.extract.types import Metadata
@@ -43,7 +44,7 @@ _COMMENTS_XPATH = etree.XPath(
     f"//*[re:test(@class, '{_COMMENTS}', 'i') or re:test(@id, '{_COMMENTS}', 'i')]",
     namespaces={"re": "http://exslt.org/regular-expressions"})
 _EARLIEST_YEAR = 1990
-_URL_DAY = re.compile(r"/((?:19|20)\d\d)/(\d\d)/(\d\d)/")
+_URL_DAY = re.compile(r"/((?:19|20)\d\d)/(\d\d|[a-z]{3,9})/(\d\d)/", re.IGNORECASE)
 # How far from the headline a printed date still belongs to it, in characters of text.
 _BEFORE_HEADLINE, _AFTER_HEADLINE = 150, 800
 # English-speaking places that write 03/09/2026 for 3 September; elsewhere English is month-first.
@@ -149,13 +150,18 @@ def find_published(tree: HtmlElement, headline: HtmlElement | None, url: str | N
     def on(day: str) -> str:
         return next((stamp for stamp in stamps if stamp[:10] == day), day)
 
-    in_url = _URL_DAY.search(url or "")
-    if in_url:
-        day = parse_date("-".join(in_url.groups()))
+    for in_url in _URL_DAY.finditer(url or ""):
+        year, month, day_of_month = in_url.groups()
+        number = int(month) if month.isdigit() else month_number(month)  # "/2023/october/03/"
+        day = parse_date(f"{year}-{number:02d}-{day_of_month}") if number else None
         if day:
             return on(day)
     body = tree.find("body")
     near = dates_near(body, headline, _BEFORE_HEADLINE, _AFTER_HEADLINE, day_first) if headline is not None and body is not None else []
+    # "10/09/2024" read the page's way round, unless the metadata has the day the other way round.
+    stamp_days = {stamp[:10] for stamp in stamps}
+    near = [replace(shown, day=shown.swapped) if shown.swapped in stamp_days and shown.day not in stamp_days else shown
+            for shown in near]
     plain = next((shown.day for shown in near if not shown.updated), None)
     if plain and parse_date(plain):
         return on(plain)

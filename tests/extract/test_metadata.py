@@ -204,6 +204,22 @@ def test_day_in_the_url_and_day_first_numbers_outside_the_united_states():
     assert read_metadata(page(body=written, lang="en-GB"), URL).published == "2026-09-03"
 
 
+def test_a_month_named_in_the_url_gives_the_day():
+    url = "https://www.winecentre.example/blog/2023/october/03/how-many-wines"
+    assert read_metadata(page(), url).published == "2023-10-03"
+
+
+def test_a_numeric_date_is_read_the_other_way_round_when_the_metadata_says_so():
+    head = '<meta property="article:published_time" content="2024-09-10T16:07:00+00:00">'
+    for written in ("09.10.2024", "10/09/2024"):
+        body = f'<article><h1>Storm hits the coast</h1><p>{written}</p><p>Text.</p></article>'
+        for lang in ("en-US", "en-GB"):
+            assert read_metadata(page(head=head, body=body, lang=lang), URL).published == "2024-09-10T16:07:00+00:00"
+    # Without that, the page's own order stands.
+    body = '<article><h1>Storm hits the coast</h1><p>09.10.2024</p><p>Text.</p></article>'
+    assert read_metadata(page(body=body), URL).published == "2024-10-09"
+
+
 def test_without_metadata_the_first_date_printed_outside_navigation_is_taken():
     tree = page(body='<nav>Archive: January 1, 2020</nav><main><p>Posted 5 February 2024</p><p>Text.</p></main>')
     assert read_metadata(tree, URL).published == "2024-02-05"
