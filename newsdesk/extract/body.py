@@ -23,6 +23,11 @@ MAX_CONTAINER_LINK_DENSITY = 0.5
 LINE_TAGS = ("p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "div", "blockquote", "dt", "dd")
 # What a page holds besides its text: never part of the article's words.
 UNREAD_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form", "button", "select", "input", "textarea")
+# Trafilatura's recall mode keeps the lists, tables and short sections its balanced mode prunes,
+# but on a page it misreads it stops at a fragment, where the balanced mode's fallbacks
+# (readability, jusText) find the article. Under this many characters the balanced mode is asked
+# too and the longer text kept: trafilatura's own bound for a short extraction (ESCALATION_MAX_LENGTH).
+SECOND_OPINION_CHARS = 3000
 NAMED_XPATH = "//*[(self::div or self::section or self::main or self::article) and (@class or @id)]"
 
 
@@ -104,9 +109,19 @@ def _page_of(container: HtmlElement) -> HtmlElement:
 
 
 def _extract(tree: HtmlElement, url: str | None) -> Body | None:
+    """Trafilatura in recall mode, or in its balanced mode where recall comes back short."""
+    body = _run_trafilatura(tree, url, recall=True)
+    if body is None or len(body.text) < SECOND_OPINION_CHARS:
+        balanced = _run_trafilatura(tree, url, recall=False)
+        if balanced is not None and (body is None or len(balanced.text) > len(body.text)):
+            body = balanced
+    return body
+
+
+def _run_trafilatura(tree: HtmlElement, url: str | None, recall: bool) -> Body | None:
     document = trafilatura.bare_extraction(
         tree, url=url, with_metadata=False, include_comments=False, include_tables=True,
-        include_formatting=True, include_images=False, include_links=False,
+        include_formatting=True, include_images=False, include_links=False, favor_recall=recall,
     )
     if document is None or document.body is None or not len(document.body):
         return None

@@ -165,7 +165,7 @@ FURNITURE_LINES = re.compile(
     r"you (may|might) also like|recommended|recommended for you|more stories|trending|popular posts?)\b"
     r"|^(photo|image|illustration|credit|photograph|video)s?( by|:)|\b(getty images|shutterstock|istock)\b"
     r"|^follow us|follow .{0,30} on (facebook|twitter|instagram|x|linkedin)"
-    r"|^\d+ min(ute)?s? read$|^(tags?|filed under|categories|topics)\s*:"
+    r"|^\d+ min(ute)?s? read( time)?$|^(tags?|filed under|categories|topics)\s*:"
     r"|products are chosen independently|as an amazon associate|affiliate (links?|commission)|earn (a small )?commission"
     r"|^table of contents$|^(back to|previous|next) (blog|article|post|top)|^(previous|next) (article|post|story):?"
     r"|^(written|posted|reviewed|edited) by\b|^by [\w .'-]+$|^copyright\b|^©|all rights reserved"
@@ -175,6 +175,12 @@ FURNITURE_LINES = re.compile(
     r"( (now|today|for free))?$"
     r"|^advertisement\b|\(sponsored\)$|^posted by\b|^(follow|stay connected with|connect with) (us|me)\b|^follow \w+( \w+)?$"
     r"|^join \w+ for free\b"
+    r"|^(advertisement ?)+$|^(add|leave|post|write|submit) (a |your )?(comment|reply|review)s?$|^\d* ?(comments?|replies)$"
+    r"|^contact (info|information|details)$|^get in touch\b|^(privacy policy|cookie policy|terms of (use|service))$"
+    r"|\bis a production of\b|^jump to (the )?\w+$|^why (you can )?trust us\b|\bfunded by readers\b"
+    r"|^join (our|the|my) (\w+ ){0,3}(group|community|list|mailing list|newsletter|club)\b|spread the word"
+    r"|exclusive to .* (subscribers|members)|included in (a|your) subscription|\bunsubscribe\b"
+    r"|^(talk|speak|chat) (to|with) (our|an?) |^get (a|your) (free |personalized |custom )?(quote|plan|demo|consultation|estimate)\b"
 )
 # What may stand around the date on a line that only dates the page.
 DATE_LINE_REST = re.compile(r"((last )?(updated|posted|published|modified|written)( on)?|on|date|dated)?\W*"
