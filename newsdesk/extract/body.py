@@ -28,6 +28,8 @@ UNREAD_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form
 # (readability, jusText) find the article. Under this many characters the balanced mode is asked
 # too and the longer text kept: trafilatura's own bound for a short extraction (ESCALATION_MAX_LENGTH).
 SECOND_OPINION_CHARS = 3000
+# A block this long printed twice is the layout repeating itself; a short one ("Pros", "Price") is not.
+MIN_REPEAT_WORDS = 10
 NAMED_XPATH = "//*[(self::div or self::section or self::main or self::article) and (@class or @id)]"
 
 
@@ -130,6 +132,20 @@ def _run_trafilatura(tree: HtmlElement, url: str | None, recall: bool) -> Body |
     return _finish(container if container is not None else converted)
 
 
+def _drop_repeats(container: HtmlElement) -> None:
+    """Drop the second and later copies of a block of prose: layouts print some twice (tabs, mobile and desktop)."""
+    seen: set[str] = set()
+    for block in list(container.iter(*LINE_TAGS)):
+        if block is container or next(block.iterdescendants(*LINE_TAGS), None) is not None:
+            continue
+        words = " ".join("".join(block.itertext()).split()).lower()
+        if words.count(" ") + 1 < MIN_REPEAT_WORDS:
+            continue
+        if words in seen:
+            drop_element(block)
+        seen.add(words)
+
+
 def _finish(container: HtmlElement) -> Body | None:
     """Drop the furniture lines left in container and return its HTML and text."""
     for element in list(container.iter(*UNREAD_TAGS)):
@@ -141,6 +157,7 @@ def _finish(container: HtmlElement) -> Body | None:
     for block in lines:
         if not any(ancestor in lines for ancestor in block.iterancestors()):
             drop_element(block)
+    _drop_repeats(container)
     html = "".join(lxml.html.tostring(child, encoding="unicode") for child in container)
     # Links and spans set side by side in a box ("Book a demo") become paragraphs of their own only now;
     # a date alone there is an item of a list (an event's day), not the page's dateline.

@@ -139,3 +139,15 @@ def test_article_after_a_premature_end_of_body_and_html_is_kept():
     text = extract_article(page, "https://gazette.example/news/bike-lanes").text
     for paragraph in PROSE[:3]:
         assert paragraph in text
+
+
+def test_a_paragraph_the_layout_prints_twice_comes_out_once_and_short_repeats_stay():
+    # Tabs, accordions and mobile copies print the same prose again further down the page.
+    paragraphs = "".join(f"<p>{text}</p>" for text in PROSE)
+    short = "<h3>Pros</h3><p>Cheap to build.</p><h3>Pros</h3><p>Quick to build.</p>"
+    page = (f"<html><head><title>Council expands bike lanes</title></head><body><article>"
+            f"<h1>Council expands bike lanes</h1>{paragraphs}{short}"
+            f"<div class='tab-mobile'>{paragraphs}</div></article></body></html>")
+    text = extract_article(page, "https://gazette.example/news/bike-lanes").text
+    assert all(text.count(paragraph) == 1 for paragraph in PROSE)
+    assert text.count("Pros") == 2
