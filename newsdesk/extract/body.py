@@ -28,6 +28,8 @@ UNREAD_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "form
 # (readability, jusText) find the article. Under this many characters the balanced mode is asked
 # too and the longer text kept: trafilatura's own bound for a short extraction (ESCALATION_MAX_LENGTH).
 SECOND_OPINION_CHARS = 3000
+# ...and so is it when recall keeps under this share of the page's text (trafilatura's ESCALATION_PAGE_SHARE).
+SECOND_OPINION_SHARE = 0.2
 # A block this long printed twice is the layout repeating itself; a short one ("Pros", "Price") is not.
 MIN_REPEAT_WORDS = 10
 NAMED_XPATH = "//*[(self::div or self::section or self::main or self::article) and (@class or @id)]"
@@ -113,11 +115,16 @@ def _page_of(container: HtmlElement) -> HtmlElement:
 def _extract(tree: HtmlElement, url: str | None) -> Body | None:
     """Trafilatura in recall mode, or in its balanced mode where recall comes back short."""
     body = _run_trafilatura(tree, url, recall=True)
-    if body is None or len(body.text) < SECOND_OPINION_CHARS:
+    if body is None or len(body.text) < SECOND_OPINION_CHARS or len(body.text) < SECOND_OPINION_SHARE * _page_chars(tree):
         balanced = _run_trafilatura(tree, url, recall=False)
         if balanced is not None and (body is None or len(balanced.text) > len(body.text)):
             body = balanced
     return body
+
+
+def _page_chars(tree: HtmlElement) -> int:
+    body = tree.find("body")
+    return len((body if body is not None else tree).text_content())
 
 
 def _run_trafilatura(tree: HtmlElement, url: str | None, recall: bool) -> Body | None:
