@@ -32,6 +32,8 @@ SECOND_OPINION_CHARS = 3000
 SECOND_OPINION_SHARE = 0.2
 # A block this long printed twice is the layout repeating itself; a short one ("Pros", "Price") is not.
 MIN_REPEAT_WORDS = 10
+# A box named "embed" holding this many words of paragraphs, items or cells is the article's.
+MIN_EMBED_BOX_WORDS = 25
 NAMED_XPATH = "//*[(self::div or self::section or self::main or self::article) and (@class or @id)]"
 
 
@@ -46,6 +48,7 @@ def extract_body(tree: HtmlElement, url: str | None) -> Body | None:
     if is_huge(tree):
         return None  # trafilatura would take minutes on such a tree; no real article is this big
     remove_furniture(tree)
+    _unmask_embed_boxes(tree)
     body = _extract(tree, url)
     container = find_container(tree)
     if container is not None:
@@ -58,6 +61,18 @@ def extract_body(tree: HtmlElement, url: str | None) -> Body | None:
         if kept < RESCUE_SHARE * marked:
             body = _whole_container(container, body) or body
     return body
+
+
+def _unmask_embed_boxes(tree: HtmlElement) -> None:
+    """Take "embed" out of the class of boxes that hold a table or prose, so that trafilatura reads them.
+
+    Trafilatura drops every box whose class says "embed" as a social post; the posts are already taken
+    out by take_embeds, and what is left is the publisher's own custom-code box ("w-embed").
+    """
+    for element in tree.xpath("//body//*[contains(@class, 'embed')]"):
+        prose = sum(len(block.text_content().split()) for block in element.iter("p", "li", "td", "th"))
+        if element.find(".//table") is not None or prose >= MIN_EMBED_BOX_WORDS:
+            element.set("class", " ".join(name for name in element.get("class", "").split() if "embed" not in name.lower()))
 
 
 def _whole_container(container: HtmlElement, found: Body | None) -> Body | None:

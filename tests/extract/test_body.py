@@ -151,3 +151,15 @@ def test_a_paragraph_the_layout_prints_twice_comes_out_once_and_short_repeats_st
     text = extract_article(page, "https://gazette.example/news/bike-lanes").text
     assert all(text.count(paragraph) == 1 for paragraph in PROSE)
     assert text.count("Pros") == 2
+
+
+def test_a_table_in_a_custom_code_box_named_embed_is_part_of_the_article():
+    rows = "".join(f"<tr><td>{service}</td><td>{tip}</td></tr>" for service, tip in
+                   (("Full Service Restaurant", "20%"), ("Quick Service Restaurant", "15%"), ("Coffee Shop", "$1 - $2"),
+                    ("Food Delivery", "$2 - $5"), ("Takeout or Pickup", "10%"), ("Bathroom Attendant", "$1 - $2")))
+    box = f"<div class='w-embed'><style>table {{ width: 100% }}</style><table><tr><th>Service</th><th>Tip</th></tr>{rows}</table></div>"
+    page = (f"<html><head><title>Tip chart</title></head><body><div class='rich-text'><h1>Tip chart</h1>"
+            f"<p>{PROSE[0]}</p><p>{PROSE[1]}</p>{box}<p>{PROSE[2]}</p><p>{PROSE[3]}</p></div></body></html>")
+    text = extract_article(page, "https://gazette.example/tips").text
+    assert "Bathroom Attendant" in text
+    assert PROSE[3] in text
