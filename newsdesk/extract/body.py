@@ -138,8 +138,11 @@ def _extract(tree: HtmlElement, url: str | None) -> Body | None:
 
 
 def _page_chars(tree: HtmlElement) -> int:
+    """Characters of the page's text, scripts and styles aside."""
     body = tree.find("body")
-    return len((body if body is not None else tree).text_content())
+    root = body if body is not None else tree
+    hidden = sum(len(child.text_content()) for child in root.iter("script", "style", "noscript", "template"))
+    return len(root.text_content()) - hidden
 
 
 def _run_trafilatura(tree: HtmlElement, url: str | None, recall: bool) -> Body | None:
