@@ -385,7 +385,8 @@ def test_stats_count_requests_per_host_and_path(sim: Simulator, client: httpx.Cl
 def test_peak_concurrency_is_measured_per_host(sim: Simulator) -> None:
     sim.reset_stats()
     url = sim.feed_urls()[0]
-    sim.set_latency(0.3, host=url)
+    # Long enough that the four requests overlap even when a loaded machine starts the threads slowly.
+    sim.set_latency(1.5, host=url)
 
     def fetch(_: int) -> int:
         status: int = httpx.get(url).status_code
