@@ -7,6 +7,7 @@ query syntax, relevance and highlighted snippets. Callers use `matches`, `snippe
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -250,10 +251,11 @@ class SqliteIndex:
             # common one, whatever the LIMIT. The relevance is where the words are: each match in the
             # title counts TITLE_WEIGHT times the text's, as title (A) against text (D) in PostgreSQL's ts_rank.
             # The title's words are counted by a second query over the candidates' range of ids, and only
-            # in the titles that hold one: highlight() on every candidate took most of the search.
+            # in the candidates' titles that hold one: highlight() on every candidate took most of the search.
             cursor.execute("""SELECT rowid, highlight(search_article, 0, %s, '') FROM search_article
-                WHERE search_article MATCH %s AND rowid BETWEEN %s AND %s""",
-                           [OPEN, title_expression, found[-1][0], found[0][0]])
+                WHERE search_article MATCH %s AND rowid BETWEEN %s AND %s
+                AND +rowid IN (SELECT value FROM json_each(%s))""",
+                           [OPEN, title_expression, found[-1][0], found[0][0], json.dumps([row[0] for row in found])])
             in_title = {article_id: title.count(OPEN) for article_id, title in cursor.fetchall()}
         return [Match(article_id, story_id, 1.0 + TITLE_WEIGHT * in_title.get(article_id, 0), moment)
                 for article_id, story_id, moment in found]
