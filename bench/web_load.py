@@ -13,9 +13,12 @@ the sizes match (`--reseed` starts again). Then, for each kind of page, it resta
   searches for common words, outlet pages), each requested once, right after the restart;
 - warm: the same URLs picked at random for `--duration` seconds, after a short unmeasured warm-up.
 
-It prints p50, p95 and p99 latency, requests per second and the share answered from the page cache
-for each, beside a static file served through the same stack in the same run (the baseline: what
-the server and this machine's load allow at all), with the load average and the wrk command lines.
+It prints p50, p95 and p99 latency, requests per second, the share answered from the page cache,
+the server's CPU time per request (`CPU ms`: gunicorn's processes, and PostgreSQL's backends serving
+the bench database; the machine's other load disturbs it far less than latency) and the busiest web
+process's share of that work (`top wkr`: 50% is an even split between two) for each, beside a static
+file served through the same stack in the same run (the baseline: what the server and this machine's
+load allow at all), with the load average and the wrk command lines.
 The issue's floors: front and story pages p99 under 100 ms and 300 requests/s warm; search p95
 under 200 ms. wrk comes from Debian (`apt-get install -y wrk`). The Redis database given by
 --redis-url is emptied before each cold pass: give the bench one nobody else uses.
@@ -48,6 +51,7 @@ CONNECTIONS = 50
 WRK_THREADS = 2
 WARM_UP_SECONDS = 5
 REQUEST_TIMEOUT_SECONDS = 30
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CASES = {"static": "static file (baseline)", "front": "front page", "stories": "story page", "searches": "search",
          "outlets": "outlet page"}
 
@@ -190,9 +194,9 @@ def run_database(database: str, args, wrk: str) -> None:
         with Server(env) as server:
             base = f"http://127.0.0.1:{server.port}"
             if name != "static":
-                print_row(label, "cold", count, run_wrk(wrk, script, base, urls, "pass", args.duration, commands))
+                print_row(label, "cold", count, server.timed(lambda: run_wrk(wrk, script, base, urls, "pass", args.duration, commands)))
             run_wrk(wrk, script, base, urls, "random", WARM_UP_SECONDS, [])
-            print_row(label, "warm", count, run_wrk(wrk, script, base, urls, "random", args.duration, commands))
+            print_row(label, "warm", count, server.timed(lambda: run_wrk(wrk, script, base, urls, "random", args.duration, commands)))
     print(f"load average after: {load_average()}")
     print("commands (wrk threads take every 2nd URL of the list in a pass; pick at random when warm):")
     for line in dict.fromkeys(commands):
@@ -242,6 +246,40 @@ class Server:
             time.sleep(0.1)
         return self
 
+    def timed(self, run) -> dict:
+        """run()'s result with cpu_seconds: what the server's processes (and database backends) spent meanwhile."""
+        before = self.cpu_seconds()
+        result = run()
+        after = self.cpu_seconds()
+        spent = {pid: after.get(pid, 0.0) - before.get(pid, 0.0) for pid in {*before, *after}}
+        result["cpu_seconds"] = sum(spent.values())
+        workers = [spent.get(pid, 0.0) for pid in children(self.process.pid)]
+        # How evenly the web processes shared the work: the busiest one's share of their CPU time.
+        result["busiest_worker"] = max(workers) / sum(workers) if sum(workers) > 0 else None
+        return result
+
+    def cpu_seconds(self) -> dict[int, float]:
+        """CPU seconds so far of gunicorn's master and workers, and of PostgreSQL backends on the bench database."""
+        pids = [self.process.pid, *children(self.process.pid)]
+        database = self.env.get("NEWSDESK_DATABASE_URL", "").rsplit("/", 1)[-1]
+        if database:
+            for folder in Path("/proc").iterdir():
+                if folder.name.isdigit():
+                    try:
+                        title = (folder / "cmdline").read_bytes()
+                    except OSError:
+                        continue
+                    if title.startswith(b"postgres:") and f" {database} ".encode() in title:
+                        pids.append(int(folder.name))
+        spent = {}
+        for pid in pids:
+            try:
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            spent[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+        return spent
+
     def __exit__(self, *exc) -> None:
         self.process.send_signal(signal.SIGTERM)
         try:
@@ -249,6 +287,16 @@ class Server:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+
+
+def children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            found.extend(int(child) for child in (task / "children").read_text().split())
+        except OSError:
+            continue
+    return found
 
 
 def run_wrk(wrk: str, script: Path, base: str, urls: Path, mode: str, seconds: int, commands: list[str]) -> dict:
@@ -303,16 +351,18 @@ class Watchdog(threading.Thread):
 
 def print_header() -> None:
     print(f"{'case':<24}{'cache':<7}{'URLs':>6}{'requests':>10}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}"
-          f"{'max ms':>9}{'req/s':>9}{'cached':>8}{'errors':>8}{'load':>7}", flush=True)
+          f"{'max ms':>9}{'req/s':>9}{'CPU ms':>8}{'top wkr':>8}{'cached':>8}{'errors':>8}{'load':>7}", flush=True)
 
 
 def print_row(label: str, state: str, count: int, result: dict) -> None:
     answered = result["hits"] + result["misses"]
     cached = f"{100 * result['hits'] / answered:.0f}%" if answered else "-"
+    busiest = f"{100 * result['busiest_worker']:.0f}%" if result.get("busiest_worker") is not None else "-"
+    cpu_ms = 1000 * result["cpu_seconds"] / max(result["requests"], 1)
     print(f"{label:<24}{state:<7}{count:>6}{result['requests']:>10}{result['p50_us'] / 1000:>9.1f}"
           f"{result['p95_us'] / 1000:>9.1f}{result['p99_us'] / 1000:>9.1f}{result['max_us'] / 1000:>9.0f}"
-          f"{result['requests'] / result['seconds']:>9.0f}{cached:>8}{result['errors']:>8}{load_average().split()[0]:>7}",
-          flush=True)
+          f"{result['requests'] / result['seconds']:>9.0f}{cpu_ms:>8.1f}{busiest:>8}{cached:>8}{result['errors']:>8}"
+          f"{load_average().split()[0]:>7}", flush=True)
 
 
 # The child: runs with the database's settings, prints one JSON line.

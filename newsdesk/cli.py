@@ -286,7 +286,8 @@ def web(host: str | None, port: int | None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
     os.execv(sys.executable, [
         sys.executable, "-m", "gunicorn", "newsdesk.wsgi:application", "--bind", bind,
-        "--workers", str(values["WEB_WORKERS"]), "--worker-class", "gthread", "--threads", "4",
+        "--workers", str(values["WEB_WORKERS"]), "--threads", "4",
+        "--worker-class", "newsdesk.web.workers.FreeThreadWorker",  # gthread, balanced between the processes
         "--graceful-timeout", "5", "--log-level", "warning",
     ])
 

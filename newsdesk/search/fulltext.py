@@ -7,6 +7,7 @@ query syntax, relevance and highlighted snippets. Callers use `matches`, `snippe
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -49,16 +50,18 @@ def matches(query: str, *, source_id: int | None = None, since: datetime | None 
     expression = _backend(connection).expression(query)
     if not expression:
         return []
-    return _backend(connection).matches(connection, expression, source_id, since, until)
+    return _backend(connection).matches(connection, query, expression, source_id, since, until)
 
 
-def snippets(query: str, article_ids: list[int], using: str = "default") -> dict[int, Snippet]:
-    """Highlighted title and passage of each article, by id; all text escaped, matches in <mark>."""
+def snippets(query: str, article_ids: list[int], *, source_id: int | None = None,
+             using: str = "default") -> dict[int, Snippet]:
+    """Highlighted title and passage of each article, by id (matches of query, of source_id's outlet if given);
+    all text escaped, matches in <mark>."""
     connection = connections[using]
     expression = _backend(connection).expression(query)
     if not expression or not article_ids:
         return {}
-    rows = _backend(connection).snippets(connection, expression, article_ids)
+    rows = _backend(connection).snippets(connection, expression, article_ids, source_id)
     return {article_id: Snippet(marked_html(title), marked_html(text)) for article_id, title, text in rows}
 
 
@@ -210,7 +213,14 @@ class SqliteIndex:
         return "{title text outlet} : (" + expression + ")" if expression else ""
 
     @staticmethod
-    def matches(connection, expression: str, source_id, since, until) -> list[Match]:
+    def title_expression(query: str) -> str:
+        """An FTS5 expression matching any of the words and phrases the reader wants, in the title."""
+        wanted = ['"' + text.replace('"', '""') + '"' for kind, text in query_terms(query) if kind in ("word", "phrase")]
+        return "{title} : (" + " OR ".join(wanted) + ")"
+
+    @classmethod
+    def matches(cls, connection, query: str, expression: str, source_id, since, until) -> list[Match]:
+        title_expression = cls.title_expression(query)
         if source_id is not None:
             # The outlet as one more word to match: FTS5 intersects it with the query's words itself.
             expression = f'{expression} AND source_key : "s{int(source_id)}"'
@@ -228,26 +238,40 @@ class SqliteIndex:
             bounds = " AND search_article.rowid BETWEEN %s AND %s"
             params += [lowest, highest]
         filters, filter_params = _filters(connection, None, "coalesce(a.published, a.fetched)", None, since, until)
-        # Not bm25(): it counts every article that holds each word, a scan of the whole index for a
-        # common one, whatever the LIMIT. The relevance is where the words are: each match in the
-        # title counts TITLE_WEIGHT times the text's, as title (A) against text (D) in PostgreSQL's ts_rank.
-        sql = f"""SELECT a.id, a.story_id, highlight(search_article, 0, %s, ''),
-                (julianday(coalesce(a.published, a.fetched)) - 2440587.5) * 86400.0
+        sql = f"""SELECT a.id, a.story_id, (julianday(coalesce(a.published, a.fetched)) - 2440587.5) * 86400.0
             FROM search_article JOIN store_article a ON a.id = search_article.rowid
             WHERE search_article MATCH %s{bounds} AND a.story_id IS NOT NULL{filters}
             ORDER BY search_article.rowid DESC LIMIT {CANDIDATES}"""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [OPEN, *params, *filter_params])
-            return [Match(article_id, story_id, 1.0 + TITLE_WEIGHT * (title or "").count(OPEN), moment)
-                    for article_id, story_id, title, moment in cursor.fetchall()]
+            cursor.execute(sql, [*params, *filter_params])
+            found = cursor.fetchall()
+            if not found:
+                return []
+            # Not bm25(): it counts every article that holds each word, a scan of the whole index for a
+            # common one, whatever the LIMIT. The relevance is where the words are: each match in the
+            # title counts TITLE_WEIGHT times the text's, as title (A) against text (D) in PostgreSQL's ts_rank.
+            # The title's words are counted by a second query over the candidates' range of ids, and only
+            # in the candidates' titles that hold one: highlight() on every candidate took most of the search.
+            cursor.execute("""SELECT rowid, highlight(search_article, 0, %s, '') FROM search_article
+                WHERE search_article MATCH %s AND rowid BETWEEN %s AND %s
+                AND +rowid IN (SELECT value FROM json_each(%s))""",
+                           [OPEN, title_expression, found[-1][0], found[0][0], json.dumps([row[0] for row in found])])
+            in_title = {article_id: title.count(OPEN) for article_id, title in cursor.fetchall()}
+        return [Match(article_id, story_id, 1.0 + TITLE_WEIGHT * in_title.get(article_id, 0), moment)
+                for article_id, story_id, moment in found]
 
     @staticmethod
-    def snippets(connection, expression: str, article_ids: list[int]) -> list[tuple]:
+    def snippets(connection, expression: str, article_ids: list[int], source_id: int | None) -> list[tuple]:
         marks = ", ".join(["%s"] * len(article_ids))
+        # The match is walked once over the ids' range, the ids picked from it by "+rowid" (which FTS5 is not
+        # handed): given "rowid IN", FTS5 starts the match again for each id, most of the cost for common words.
+        # With the outlet in the match, as in matches(), that range holds no more matches than were ranked.
+        if source_id is not None:
+            expression = f'{expression} AND source_key : "s{int(source_id)}"'
         sql = f"""SELECT rowid, highlight(search_article, 0, %s, %s), snippet(search_article, 1, %s, %s, '…', {SNIPPET_WORDS})
-            FROM search_article WHERE search_article MATCH %s AND rowid IN ({marks})"""
+            FROM search_article WHERE search_article MATCH %s AND rowid BETWEEN %s AND %s AND +rowid IN ({marks})"""
         with connection.cursor() as cursor:
-            cursor.execute(sql, [OPEN, CLOSE, OPEN, CLOSE, expression, *article_ids])
+            cursor.execute(sql, [OPEN, CLOSE, OPEN, CLOSE, expression, min(article_ids), max(article_ids), *article_ids])
             return cursor.fetchall()
 
 
@@ -381,7 +405,7 @@ class PostgresIndex:
         return clean_query(query) if wanted else ""
 
     @classmethod
-    def matches(cls, connection, expression: str, source_id, since, until) -> list[Match]:
+    def matches(cls, connection, query: str, expression: str, source_id, since, until) -> list[Match]:
         filters, params = _filters(connection, "e.source_id", "e.moment", source_id, since, until)
         query = f"websearch_to_tsquery('{cls.CONFIG}', %s)"
         # The newest matches along the time index: PostgreSQL takes this path when its statistics say
@@ -429,7 +453,7 @@ class PostgresIndex:
             return [Match(*row) for row in cursor.fetchall()]
 
     @classmethod
-    def snippets(cls, connection, expression: str, article_ids: list[int]) -> list[tuple]:
+    def snippets(cls, connection, expression: str, article_ids: list[int], source_id: int | None) -> list[tuple]:
         options = f'StartSel={OPEN}, StopSel={CLOSE}'
         sql = f"""SELECT a.id, ts_headline('{cls.CONFIG}', a.title, q.query, %s),
                 ts_headline('{cls.CONFIG}', a.text, q.query, %s)

@@ -87,7 +87,7 @@ def search_stories(query: str, filters: Filters | None = None, page: int = 1, pe
     best = best_per_story(found, (now or timezone.now()).timestamp())
     page = max(page, 1)
     shown = best[(page - 1) * per_page: page * per_page]
-    hits = load_hits(query, shown)
+    hits = load_hits(query, shown, source_id=filters.source.pk if filters.source else None)
     return Results(query=fulltext.clean_query(query), hits=hits, page=page, has_next=len(best) > page * per_page,
                    total=len(best), more=len(found) >= fulltext.CANDIDATES, per_page=per_page)
 
@@ -103,11 +103,11 @@ def best_per_story(found: list[fulltext.Match], now: float) -> list[tuple[float,
     return sorted(best.values(), key=lambda pair: (-pair[0], -pair[1].article_id))
 
 
-def load_hits(query: str, shown: list[tuple[float, fulltext.Match]]) -> list[Hit]:
+def load_hits(query: str, shown: list[tuple[float, fulltext.Match]], source_id: int | None = None) -> list[Hit]:
     """The stories and articles of a page of matches, in order, with their highlighted snippets."""
     article_ids = [match.article_id for _, match in shown]
     articles = Article.objects.select_related("source", "story").only(*HIT_FIELDS).in_bulk(article_ids)
-    marked = fulltext.snippets(query, article_ids)
+    marked = fulltext.snippets(query, article_ids, source_id=source_id)
     hits = []
     for article_id in article_ids:
         article = articles.get(article_id)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from newsdesk.search.stories import Filters, search_stories
+from newsdesk.search.stories import Filters, Hit, search_stories
 from newsdesk.store.models import Source
 
 OUTLETS_CACHE_SECONDS = 300
@@ -23,12 +24,24 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "query": query,
         "filters": filters,
         "results": results,
+        "hits": result_items(results.hits) if results else [],
         "outlet_options": outlet_options(filters.source.pk if filters.source else None),
         "previous_url": page_url(request, results.page - 1) if results and results.page > 1 else "",
         "next_url": page_url(request, results.page + 1) if results and results.has_next else "",
         "feed_query": page_url(request, None),
         "feed_title": f"Newsdesk: search for {query.strip()}",
     })
+
+
+def result_items(hits: list[Hit]) -> list[dict]:
+    """What each result shows, computed here once: a reverse() per result and lookups through the
+    article and story in the template took more than the search's own queries."""
+    head, _, tail = reverse("web:story", args=[0]).rpartition("/0/")
+    return [{"href": f"{head}/{int(hit.story.id)}/{tail}", "title": hit.title, "snippet": hit.snippet,
+             # The story's headline above the article's title when the two differ.
+             "headline": hit.story.headline if hit.article.title != hit.story.headline else "",
+             "outlet": hit.article.source.name, "when": hit.article.when, "sources": hit.story.source_count}
+            for hit in hits]
 
 
 def outlet_options(selected: int | None) -> SafeString:
