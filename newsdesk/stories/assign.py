@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -78,8 +78,8 @@ def join_story(window: Window, article: Article, features: Features, when: datet
                                    article_count=1, source_count=1, language=features.language).pk
     reason = decision.reason.as_json()
     copy_of = int(decision.reason.copy_of) if decision.reason.copy_of else None
-    ArticleFeatures.objects.create(article=article, data=features.as_json(), when=when)
-    Article.objects.filter(pk=article.pk).update(story_id=key, assignment=reason, copy_of_id=copy_of)
+    insert_row(ArticleFeatures, article_id=article.pk, data=features.as_json(), when=when)
+    update_row(Article, article.pk, story_id=key, assignment=reason, copy_of_id=copy_of)
     article.story_id, article.assignment, article.copy_of_id = key, reason, copy_of
     event = ClusterEvent.objects.create(kind=ClusterEvent.Kind.ADD, article_id=article.pk, story_id=key)
     window.clusterer.add(str(article.pk), features, when, key)
@@ -118,19 +118,54 @@ def summarize(window: Window, key: int, new: bool = False) -> None:
                              for other, score in window.clusterer.related(key, RELATED_LIMIT)]
     if new:
         score = story_score(1, 0, age_hours(summary.last, timezone.now()))
-        Story.objects.filter(pk=key).update(score=score, **fields)
+        update_row(Story, key, score=score, **fields)
         return
-    # One query for the headline's title and the story's comments (the headline is one of its articles).
-    headline, comments = (Article.objects.filter(pk=int(summary.headline))
-                          .values_list("title", "story__comment_count").first() or ("", 0))
+    headline, comments = headline_and_comments(int(summary.headline), key)
     sources = len(summary.sources) or 1
-    Story.objects.filter(pk=key).update(
+    update_row(
+        Story, key,
         article_count=size, source_count=sources, first_seen=summary.first,
         last_updated=summary.last, closed=False, lead_article_id=int(summary.representative),
         language=summary.language, **fields, **({"headline": headline} if headline else {}),
         # Ranked at once, so a story gaining outlets rises before the next periodic rescoring.
         score=story_score(sources, comments or 0, age_hours(summary.last, timezone.now())),
     )
+
+
+def headline_and_comments(article_id: int, key: int) -> tuple[str, int]:
+    """One query for the headline's title and the story's comments (the headline is one of its articles)."""
+    article, story = Article._meta, Story._meta
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT a.{qn(article.get_field('title').column)}, s.{qn(story.get_field('comment_count').column)} "
+                       f"FROM {qn(article.db_table)} a JOIN {qn(story.db_table)} s ON s.{qn(story.pk.column)} = %s "
+                       f"WHERE a.{qn(article.pk.column)} = %s", [key, article_id])
+        row = cursor.fetchone()
+    return (row[0], row[1]) if row else ("", 0)
+
+
+# The live path writes a handful of rows per article: plain statements, because building an ORM
+# query costs more CPU than the write itself (0.4 to 0.6 ms each, measured under assign_story).
+
+def qn(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def insert_row(model: type[models.Model], **values) -> None:
+    """INSERT one row of `model` (fields by attname), adapted for the database as the ORM would."""
+    fields = [model._meta.get_field(name) for name in values]
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+                       f"VALUES ({', '.join(['%s'] * len(fields))})",
+                       [f.get_db_prep_save(value, connection) for f, value in zip(fields, values.values())])
+
+
+def update_row(model: type[models.Model], pk: int, **values) -> None:
+    """UPDATE the fields (by attname) of one row of `model`, adapted for the database as the ORM would."""
+    fields = [model._meta.get_field(name) for name in values]
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {qn(model._meta.db_table)} SET {', '.join(f'{qn(f.column)} = %s' for f in fields)} "
+                       f"WHERE {qn(model._meta.pk.column)} = %s",
+                       [*(f.get_db_prep_save(value, connection) for f, value in zip(fields, values.values())), pk])
 
 
 def summarize_closed(key: int) -> None:
@@ -234,6 +269,8 @@ def remember(window: Window, event: ClusterEvent) -> None:
 
 def replay(window: Window) -> None:
     """Apply the events other processes wrote since this one last looked."""
+    if window.last_event and newest_event() == window.last_event:
+        return  # nothing new: event ids are never reused, so the newest is still the one this process remembers
     events = list(ClusterEvent.objects.filter(id__gte=window.last_event).order_by("id")[:REPLAY_LIMIT + 2])
     if window.last_event:
         if not events or signature(events[0]) != window.last_signature:
@@ -258,6 +295,13 @@ def replay(window: Window) -> None:
         elif event.kind == ClusterEvent.Kind.MERGE:
             window.clusterer.merge(event.story_id, event.other_story_id)
         remember(window, event)
+
+
+def newest_event() -> int | None:
+    """The id of the newest membership event (a plain query: this runs before every assignment)."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT max({qn(ClusterEvent._meta.pk.column)}) FROM {qn(ClusterEvent._meta.db_table)}")
+        return cursor.fetchone()[0]
 
 
 def close_quiet_stories(window: Window, when: datetime) -> None:
