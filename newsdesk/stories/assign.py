@@ -81,7 +81,9 @@ def join_story(window: Window, article: Article, features: Features, when: datet
     insert_row(ArticleFeatures, article_id=article.pk, data=features.as_json(), when=when)
     update_row(Article, article.pk, story_id=key, assignment=reason, copy_of_id=copy_of)
     article.story_id, article.assignment, article.copy_of_id = key, reason, copy_of
-    event = ClusterEvent.objects.create(kind=ClusterEvent.Kind.ADD, article_id=article.pk, story_id=key)
+    event = ClusterEvent(kind=ClusterEvent.Kind.ADD, article_id=article.pk, story_id=key)
+    event.pk = insert_row(ClusterEvent, new_id=True, **{f.attname: getattr(event, f.attname)
+                                                        for f in ClusterEvent._meta.concrete_fields if not f.primary_key})
     window.clusterer.add(str(article.pk), features, when, key)
     remember(window, event)
     window.newest = max(window.newest or when, when)
@@ -150,13 +152,18 @@ def qn(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def insert_row(model: type[models.Model], **values) -> None:
-    """INSERT one row of `model` (fields by attname), adapted for the database as the ORM would."""
+def insert_row(model: type[models.Model], new_id: bool = False, **values) -> int | None:
+    """INSERT one row of `model` (fields by attname), adapted for the database as the ORM would; return its new id if asked."""
     fields = [model._meta.get_field(name) for name in values]
+    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
+           f"VALUES ({', '.join(['%s'] * len(fields))})")
+    params = [f.get_db_prep_save(value, connection) for f, value in zip(fields, values.values())]
     with connection.cursor() as cursor:
-        cursor.execute(f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
-                       f"VALUES ({', '.join(['%s'] * len(fields))})",
-                       [f.get_db_prep_save(value, connection) for f, value in zip(fields, values.values())])
+        if new_id and connection.features.can_return_columns_from_insert:
+            cursor.execute(f"{sql} RETURNING {qn(model._meta.pk.column)}", params)
+            return cursor.fetchone()[0]
+        cursor.execute(sql, params)
+        return cursor.lastrowid if new_id else None
 
 
 def update_row(model: type[models.Model], pk: int, **values) -> None:
