@@ -38,6 +38,7 @@ class Window:
     clusterer: Clusterer
     last_event: int = 0
     last_signature: tuple | None = None
+    last_row: tuple | None = None  # the last event as this process wrote it, column by column, while it is the newest
     newest: datetime | None = None
     closed_until: datetime | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
@@ -81,11 +82,8 @@ def join_story(window: Window, article: Article, features: Features, when: datet
     insert_row(ArticleFeatures, article_id=article.pk, data=features.as_json(), when=when)
     update_row(Article, article.pk, story_id=key, assignment=reason, copy_of_id=copy_of)
     article.story_id, article.assignment, article.copy_of_id = key, reason, copy_of
-    event = ClusterEvent(kind=ClusterEvent.Kind.ADD, article_id=article.pk, story_id=key)
-    event.pk = insert_row(ClusterEvent, new_id=True, **{f.attname: getattr(event, f.attname)
-                                                        for f in ClusterEvent._meta.concrete_fields if not f.primary_key})
     window.clusterer.add(str(article.pk), features, when, key)
-    remember(window, event)
+    record_event(window, ClusterEvent(kind=ClusterEvent.Kind.ADD, article_id=article.pk, story_id=key))
     window.newest = max(window.newest or when, when)
     for gone in decision.merge:
         if Article.objects.filter(story_id=gone, pinned=True).exists():
@@ -152,12 +150,14 @@ def qn(name: str) -> str:
     return connection.ops.quote_name(name)
 
 
-def insert_row(model: type[models.Model], new_id: bool = False, **values) -> int | None:
-    """INSERT one row of `model` (fields by attname), adapted for the database as the ORM would; return its new id if asked."""
+def insert_row(model: type[models.Model], new_id: bool = False, prepared: bool = False, **values) -> int | None:
+    """INSERT one row of `model` (fields by attname), adapted for the database as the ORM would (unless `prepared`
+    already); return its new id if asked."""
     fields = [model._meta.get_field(name) for name in values]
     sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(qn(f.column) for f in fields)}) "
            f"VALUES ({', '.join(['%s'] * len(fields))})")
-    params = [f.get_db_prep_save(value, connection) for f, value in zip(fields, values.values())]
+    params = list(values.values()) if prepared else [f.get_db_prep_save(value, connection)
+                                                      for f, value in zip(fields, values.values())]
     with connection.cursor() as cursor:
         if new_id and connection.features.can_return_columns_from_insert:
             cursor.execute(f"{sql} RETURNING {qn(model._meta.pk.column)}", params)
@@ -271,13 +271,22 @@ def signature(event: ClusterEvent) -> tuple:
 
 def remember(window: Window, event: ClusterEvent) -> None:
     """Note the newest event this process's memory reflects."""
-    window.last_event, window.last_signature = event.pk, signature(event)
+    window.last_event, window.last_signature, window.last_row = event.pk, signature(event), None
+
+
+def record_event(window: Window, event: ClusterEvent) -> None:
+    """Write an event this process just applied (a plain INSERT) and note it as the newest its memory reflects."""
+    fields = [field for field in ClusterEvent._meta.concrete_fields if not field.primary_key]
+    row = {field.attname: field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields}
+    event.pk = insert_row(ClusterEvent, new_id=True, prepared=True, **row)
+    remember(window, event)
+    window.last_row = as_text((event.pk, *row.values()))
 
 
 def replay(window: Window) -> None:
     """Apply the events other processes wrote since this one last looked."""
-    if window.last_event and newest_event() == window.last_event:
-        return  # nothing new: event ids are never reused, so the newest is still the one this process remembers
+    if window.last_row is not None and as_text(newest_event_row()) == window.last_row:
+        return  # nothing new: the newest event is still, column for column, the one this process wrote
     events = list(ClusterEvent.objects.filter(id__gte=window.last_event).order_by("id")[:REPLAY_LIMIT + 2])
     if window.last_event:
         if not events or signature(events[0]) != window.last_signature:
@@ -304,11 +313,19 @@ def replay(window: Window) -> None:
         remember(window, event)
 
 
-def newest_event() -> int | None:
-    """The id of the newest membership event (a plain query: this runs before every assignment)."""
+def as_text(row: tuple | None) -> tuple:
+    # What we bound and what the database hands back differ in type (SQLite keeps the text, returns a
+    # datetime; psycopg wraps ints), not in what they print.
+    return tuple(map(str, row or ()))
+
+
+def newest_event_row() -> tuple | None:
+    """The newest membership event as the database holds it (a plain query: this runs before every assignment)."""
+    columns = ", ".join(qn(field.column) for field in ClusterEvent._meta.concrete_fields)
+    pk = qn(ClusterEvent._meta.pk.column)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT max({qn(ClusterEvent._meta.pk.column)}) FROM {qn(ClusterEvent._meta.db_table)}")
-        return cursor.fetchone()[0]
+        cursor.execute(f"SELECT {columns} FROM {qn(ClusterEvent._meta.db_table)} ORDER BY {pk} DESC LIMIT 1")
+        return cursor.fetchone()
 
 
 def close_quiet_stories(window: Window, when: datetime) -> None:
