@@ -75,8 +75,8 @@ def join_story(window: Window, article: Article, features: Features, when: datet
     """Write a decision: the article's story, its reason, the event others replay; then apply it here."""
     key = decision.story
     if key is None:
-        key = Story.objects.create(headline=article.title, lead_article=article, first_seen=when, last_updated=when,
-                                   article_count=1, source_count=1, language=features.language).pk
+        key = insert_instance(Story(headline=article.title, lead_article=article, first_seen=when, last_updated=when,
+                                    article_count=1, source_count=1, language=features.language))[0]
     reason = decision.reason.as_json()
     copy_of = int(decision.reason.copy_of) if decision.reason.copy_of else None
     insert_row(ArticleFeatures, article_id=article.pk, data=features.as_json(), when=when)
@@ -164,6 +164,16 @@ def insert_row(model: type[models.Model], new_id: bool = False, prepared: bool =
             return cursor.fetchone()[0]
         cursor.execute(sql, params)
         return cursor.lastrowid if new_id else None
+
+
+def insert_instance(instance: models.Model) -> tuple[int, list]:
+    """INSERT an unsaved instance, every field but its id as the ORM would write it; set and return its new id,
+    with the values written."""
+    fields = [field for field in type(instance)._meta.concrete_fields if not field.primary_key]
+    row = {field.attname: field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields}
+    instance.pk = insert_row(type(instance), new_id=True, prepared=True, **row)
+    instance._state.adding = False
+    return instance.pk, list(row.values())
 
 
 def update_row(model: type[models.Model], pk: int, **values) -> None:
@@ -276,11 +286,9 @@ def remember(window: Window, event: ClusterEvent) -> None:
 
 def record_event(window: Window, event: ClusterEvent) -> None:
     """Write an event this process just applied (a plain INSERT) and note it as the newest its memory reflects."""
-    fields = [field for field in ClusterEvent._meta.concrete_fields if not field.primary_key]
-    row = {field.attname: field.get_db_prep_save(getattr(event, field.attname), connection) for field in fields}
-    event.pk = insert_row(ClusterEvent, new_id=True, prepared=True, **row)
+    pk, row = insert_instance(event)
     remember(window, event)
-    window.last_row = as_text((event.pk, *row.values()))
+    window.last_row = as_text((pk, *row))
 
 
 def replay(window: Window) -> None:
