@@ -161,8 +161,8 @@ def main() -> None:
     assign_times: list[float] = []
     total_times: list[float] = []
     print(f"# {args.articles:,} articles on {connection.vendor}, data in {data_dir}", flush=True)
-    print("articles  assign p50 ms  assign p99 ms  with store p50 ms  with store p99 ms  open stories  RSS MiB  peak RSS MiB  elapsed s",
-          flush=True)
+    print("articles  assign p50 ms  assign p99 ms  with store p50 ms  with store p99 ms  open stories  open articles  RSS MiB  "
+          "peak RSS MiB  elapsed s", flush=True)
     started = time.perf_counter()
     for n in range(args.history + 1, args.articles + 1):
         truth, title, text, published = stream.next_article()
@@ -178,9 +178,10 @@ def main() -> None:
         total_times.append((t2 - t0) * 1000)
         if n % args.checkpoint == 0 or n == args.articles:
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-            open_stories = current_window().clusterer.sizes()["stories"]
+            sizes = current_window().clusterer.sizes()
             print(f"{n:>8,}  {percentile(assign_times, 50):>13.2f}  {percentile(assign_times, 99):>13.2f}  "
-                  f"{percentile(total_times, 50):>17.2f}  {percentile(total_times, 99):>17.2f}  {open_stories:>12,}  "
+                  f"{percentile(total_times, 50):>17.2f}  {percentile(total_times, 99):>17.2f}  {sizes['stories']:>12,}  "
+                  f"{sizes['articles']:>13,}  "
                   f"{resident_mib():>7.0f}  {peak:>12.0f}  {time.perf_counter() - started:>9.0f}", flush=True)
             assign_times.clear()
             total_times.clear()

@@ -141,7 +141,7 @@ class Database:
         return self.query(f"SELECT count(*) FROM {table}")[0][0]
 
 
-def prepare(kind: str, data_dir: Path) -> tuple[dict, Database]:
+def prepare(kind: str, data_dir: Path, pg_url: str = PG_BENCH, redis_url: str = REDIS_BENCH) -> tuple[dict, Database]:
     environment = {**os.environ, "NEWSDESK_DATA_DIR": str(data_dir), "NEWSDESK_ALLOW_PRIVATE_NETWORKS": "true",
                    "NEWSDESK_SUBSCRIBE_DEFAULTS": "false", "NEWSDESK_ARTICLES_PER_POLL": "100",
                    "NEWSDESK_DATABASE_URL": "", "NEWSDESK_REDIS_URL": ""}
@@ -150,18 +150,19 @@ def prepare(kind: str, data_dir: Path) -> tuple[dict, Database]:
     import psycopg
     import redis
 
+    name = pg_url.rsplit("/", 1)[1]
     with psycopg.connect(PG_ADMIN.replace("postgres://", "postgresql://"), autocommit=True) as connection:
-        connection.execute("DROP DATABASE IF EXISTS newsdesk_ingest_bench WITH (FORCE)")
-        connection.execute("CREATE DATABASE newsdesk_ingest_bench")
-    redis.Redis.from_url(REDIS_BENCH).flushdb()
-    environment.update(NEWSDESK_DATABASE_URL=PG_BENCH, NEWSDESK_REDIS_URL=REDIS_BENCH)
-    return environment, Database(PG_BENCH)
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    redis.Redis.from_url(redis_url).flushdb()
+    environment.update(NEWSDESK_DATABASE_URL=pg_url, NEWSDESK_REDIS_URL=redis_url)
+    return environment, Database(pg_url)
 
 
 def run_configuration(kind: str, workers: int, simulator: Simulator, expected: int, concurrency: int,
-                      stories: bool = True) -> dict:
+                      stories: bool = True, pg_url: str = PG_BENCH, redis_url: str = REDIS_BENCH) -> dict:
     data_dir = Path(tempfile.mkdtemp(prefix=f"newsdesk-bench-{kind}-"))
-    environment, database = prepare(kind, data_dir)
+    environment, database = prepare(kind, data_dir, pg_url, redis_url)
     opml = data_dir / "feeds.opml"
     opml.write_text(write_opml([Outline(url=u) for u in simulator.feed_urls()]))
     subprocess.run([*NEWSDESK, "import-opml", str(opml)], env=environment, check=True, stdout=subprocess.DEVNULL)
@@ -248,6 +249,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2, help="worker processes (what `newsdesk run` starts on 2 cores)")
     parser.add_argument("--without-stories", action="store_true",
                         help="diagnostic: workers skip story clustering, to measure the rest of the pipeline")
+    parser.add_argument("--database-url", default=PG_BENCH, help="PostgreSQL database to drop and recreate for the bench")
+    parser.add_argument("--redis-url", default=REDIS_BENCH, help="Redis database to empty for the bench")
     options = parser.parse_args()
 
     feeds_per_host = max(1, options.feeds // options.hosts)
@@ -264,7 +267,8 @@ def main() -> None:
             # Extraction alone before and after: the machine's load can change while ingestion runs.
             before, before_cpu = extraction_rate(pages, 1)
             parallel_before, _ = extraction_rate(pages, options.workers)
-            result = run_configuration(kind, options.workers, simulator, expected, concurrency, not options.without_stories)
+            result = run_configuration(kind, options.workers, simulator, expected, concurrency, not options.without_stories,
+                                       options.database_url, options.redis_url)
             after, after_cpu = extraction_rate(pages, 1)
             parallel_after, _ = extraction_rate(pages, options.workers)
             alone, alone_parallel = (before + after) / 2, (parallel_before + parallel_after) / 2

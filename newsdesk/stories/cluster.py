@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import heapq
 import math
-from itertools import islice
+from itertools import islice, repeat
+from operator import mul
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -141,6 +142,8 @@ class Clusterer:
         self._all_norm2 = 0.0
         self._story_norm2 = 0.0  # sum over open stories of |centroid|^2
         self._story_pairs = 0  # sum over open stories of members^2
+        self._changes = 0  # bumped by every add and remove: a vector weighted before is still valid while it stands
+        self._weighed: tuple[Features, int, dict[str, float]] | None = None  # decide()'s vector, for add()
 
     # The decision ---------------------------------------------------------------------------
 
@@ -155,6 +158,7 @@ class Clusterer:
             return Decision(member.story, Reason("copy", 1.0, self._shared_names(features.names, story),
                                                  self._gap(features, story, moment), original))
         vector = self._vector(features)
+        self._weighed = (features, self._changes, vector)
         best, near = self._best_story(doc_id, vector, features, moment)
         if best is None:
             return Decision(None, Reason("new", 0.0, (), None, None))
@@ -170,7 +174,7 @@ class Clusterer:
         grown = dict(story.centroid)
         for term, weight in vector.items():
             grown[term] = grown.get(term, 0.0) + weight
-        norm = math.sqrt(sum(value * value for value in grown.values())) or 1.0
+        norm = math.sqrt(_dot(grown, grown)) or 1.0
         least = max(self.config.merge_threshold, self.config.noise_factor * self._noise())
         merging = []
         for other in near:
@@ -180,7 +184,7 @@ class Clusterer:
             if story.languages and state.languages and not (set(story.languages) & set(state.languages)):
                 continue
             small, large = (state.centroid, grown) if len(state.centroid) < len(grown) else (grown, state.centroid)
-            dot = sum(weight * large.get(term, 0.0) for term, weight in small.items())
+            dot = _dot(small, large)
             if dot / norm / (math.sqrt(state.norm2) or 1.0) >= least:
                 merging.append(other)
         return tuple(merging)
@@ -213,26 +217,27 @@ class Clusterer:
         """Partial dot products with story centroids and the best single member, over the telling terms."""
         config = self.config
         common = max(config.postings_floor, config.common_share * len(self._stories))
-        heaviest = heapq.nsmallest(config.retrieval_terms, vector.items(), key=lambda item: (-item[1], item[0]))
+        heaviest = _heaviest(vector, config.retrieval_terms)
         centroid_dots: dict[int, float] = {}
         doc_dots: dict[str, float] = {}
+        open_stories, term_stories, term_docs = self._stories, self._term_stories, self._term_docs
         for term, weight in heaviest:
-            stories = self._term_stories.get(term, {})
+            stories = term_stories.get(term, {})
             # A term in a large share of the open stories finds everything and tells little.
             if len(stories) > common:
                 continue
             for key in stories:
-                centroid_dots[key] = centroid_dots.get(key, 0.0) + weight * self._stories[key].centroid[term]
-            docs = self._term_docs.get(term, {})
+                centroid_dots[key] = centroid_dots.get(key, 0.0) + weight * open_stories[key].centroid[term]
+            docs = term_docs.get(term, {})
             if len(docs) > common:
                 continue
             for other, other_weight in docs.items():
                 doc_dots[other] = doc_dots.get(other, 0.0) + weight * other_weight
         member_best: dict[int, float] = {}
+        members = self._members
+        doc_dots.pop(doc_id, None)
         for other, dot in doc_dots.items():
-            if other == doc_id:
-                continue
-            key = self._members[other].story
+            key = members[other].story
             if dot > member_best.get(key, 0.0):
                 member_best[key] = dot
         return centroid_dots, member_best
@@ -241,7 +246,7 @@ class Clusterer:
                moment: float) -> float:
         config = self.config
         centroid = story.centroid
-        dot = sum(weight * centroid.get(term, 0.0) for term, weight in vector.items())
+        dot = _dot(vector, centroid)
         cosine = dot / math.sqrt(story.norm2) if story.norm2 > 0 else 0.0
         evidence = max(cosine, config.member_weight * member_best)
         if story.timed and features.published is not None:
@@ -322,7 +327,12 @@ class Clusterer:
         """Put the article in the given story (a key not open yet starts a new story)."""
         if doc_id in self._members:
             self.remove(doc_id)
-        vector = self._vector(features)
+        weighed = self._weighed
+        if weighed is not None and weighed[0] is features and weighed[1] == self._changes:
+            vector = weighed[2]  # decided on just now, with the window's weights unchanged since
+        else:
+            vector = self._vector(features)
+        self._weighed = None
         minhash = features.minhash
         member = _Member(story, when.timestamp(), vector, features.names, minhash,
                          self._band_keys(minhash) if minhash else (), features.language, features.source,
@@ -331,15 +341,16 @@ class Clusterer:
 
     def _insert(self, doc_id: str, member: _Member, vector: dict[str, float]) -> None:
         story = member.story
+        self._changes += 1
         self._members[doc_id] = member
         target = self._stories.setdefault(story, _Story())
         target.members[doc_id] = None
-        own = sum(weight * weight for weight in vector.values())
-        dot = sum(weight * target.centroid.get(term, 0.0) for term, weight in vector.items())
+        own = _dot(vector, vector)
+        dot = _dot(vector, target.centroid)
         target.norm2 += 2 * dot + own
         self._story_norm2 += 2 * dot + own
         self._story_pairs += 2 * len(target.members) - 1
-        self._all_norm2 += 2 * sum(weight * self._all.get(term, 0.0) for term, weight in vector.items()) + own
+        self._all_norm2 += 2 * _dot(vector, self._all) + own
         for term, weight in vector.items():
             self._all[term] = self._all.get(term, 0.0) + weight
             target.centroid[term] = target.centroid.get(term, 0.0) + weight
@@ -365,15 +376,16 @@ class Clusterer:
         member = self._members.pop(doc_id, None)
         if member is None:
             return
+        self._changes += 1
         story = self._stories[member.story]
         del story.members[doc_id]
-        own = sum(weight * weight for weight in member.vector.values())
-        dot = sum(weight * story.centroid.get(term, 0.0) for term, weight in member.vector.items())
+        own = _dot(member.vector, member.vector)
+        dot = _dot(member.vector, story.centroid)
         before = story.norm2
         story.norm2 = max(0.0, story.norm2 - 2 * dot + own)
         self._story_norm2 += story.norm2 - before
         self._story_pairs -= 2 * len(story.members) + 1
-        dot = sum(weight * self._all[term] for term, weight in member.vector.items())
+        dot = _dot(member.vector, self._all)
         self._all_norm2 = max(0.0, self._all_norm2 - 2 * dot + own)
         for term, weight in member.vector.items():
             if self._df[term] <= 1:
@@ -463,8 +475,7 @@ class Clusterer:
         norm = math.sqrt(state.norm2) or 1.0
 
         def centrality(doc_id: str) -> float:
-            vector = self._members[doc_id].vector
-            return sum(weight * state.centroid.get(term, 0.0) for term, weight in vector.items()) / norm
+            return _dot(self._members[doc_id].vector, state.centroid) / norm
 
         size = len(state.members)
         if size <= RANK_ALL or size >= RERANK_GROWTH * state.ranked_at or not all(
@@ -490,7 +501,7 @@ class Clusterer:
         state = self._stories[story]
         norm = math.sqrt(state.norm2) or 1.0
         common = max(self.config.postings_floor, self.config.common_share * len(self._stories))
-        heaviest = heapq.nsmallest(self.config.retrieval_terms * 2, state.centroid.items(), key=lambda item: (-item[1], item[0]))
+        heaviest = _heaviest(state.centroid, self.config.retrieval_terms * 2)
         dots: dict[int, float] = {}
         for term, weight in heaviest:
             if len(self._term_stories.get(term, ())) > common:
@@ -514,6 +525,23 @@ class Clusterer:
                 "term_postings": sum(len(p) for p in self._term_stories.values()),
                 "name_postings": sum(len(p) for p in self._name_stories.values()),
                 "bands": len(self._bands), "forbidden": len(self._forbidden)}
+
+
+def _dot(vector: dict[str, float], other: dict[str, float]) -> float:
+    """The dot product of two sparse vectors, summed in `vector`'s order (so always to the same bits)."""
+    return sum(map(mul, vector.values(), map(other.get, vector, repeat(0.0))))
+
+
+def _heaviest(vector: dict[str, float], count: int) -> list[tuple[str, float]]:
+    """The `count` heaviest terms, heaviest first, ties by term; the C sort finds the cut, Python sorts only the top."""
+    if len(vector) > count:
+        least = sorted(vector.values(), reverse=True)[count - 1]
+        return sorted([item for item in vector.items() if item[1] >= least], key=_by_weight)[:count]
+    return sorted(vector.items(), key=_by_weight)
+
+
+def _by_weight(item: tuple[str, float]) -> tuple[float, str]:
+    return -item[1], item[0]
 
 
 def _same_language(language: str, story: _Story) -> bool:

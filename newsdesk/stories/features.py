@@ -111,10 +111,11 @@ def describe(doc: Document) -> Features:
     lowered = [word.lower() for word in title_words + body_words]
     language = _primary_language(doc.language) or detect_language(lowered)
     counts: Counter[str] = Counter()
-    for position, word in enumerate(lowered):
-        if word in ALL_STOPWORDS or len(word) < 2:
-            continue
-        counts[stem(word, language)] += TITLE_WEIGHT if position < len(title_words) else 1
+    # Each distinct word is filtered and stemmed once, not at each of its mentions.
+    for words, weight in ((lowered[:len(title_words)], TITLE_WEIGHT), (lowered[len(title_words):], 1)):
+        for word, mentions in Counter(words).items():
+            if word not in ALL_STOPWORDS and len(word) >= 2:
+                counts[stem(word, language)] += weight * mentions
     # Sublinear term frequency: the tenth mention of a word says less than the second.
     ranked = sorted(((term, 1.0 + math.log(count)) for term, count in counts.items()), key=lambda item: (-item[1], item[0]))
     return Features(
@@ -177,9 +178,9 @@ def find_names(text: str) -> tuple[str, ...]:
         words = _WORD.findall(sentence)
         run: list[str] = []
         for index, word in enumerate(words):
-            acronym = _is_acronym(word)
             # An acronym is a name even where its letters spell a common word ("US", "UN").
-            if acronym or (index > 0 and word[0].isupper() and word.lower() not in ALL_STOPWORDS):
+            if not word.islower() and (_is_acronym(word) or (index > 0 and word[0].isupper()
+                                                               and word.lower() not in ALL_STOPWORDS)):
                 run.append(word)
                 continue
             if run:
@@ -207,18 +208,18 @@ def minhash(words: list[str]) -> tuple[int, ...]:
     # A shingle's hash combines its words' hashes with numpy, not one Python hash call per shingle:
     # a fifth of the cost. Products wrap modulo 2**64 identically on every machine, so a signature
     # stored today matches one computed next year.
-    hashed = np.array([_word_hash(word) for word in words], dtype=np.uint64)
+    hashed = np.fromiter(map(_word_hash, words), dtype=np.uint64, count=len(words))
     count = len(words) - SHINGLE_WORDS + 1
     shingles = hashed[SHINGLE_WORDS - 1:].copy()
     for offset, mix in enumerate(_SHINGLE_MIX):
         shingles += hashed[offset:offset + count] * mix
-    shingles = np.unique(shingles >> np.uint64(3))
+    shingles >>= np.uint64(3)  # repeated shingles stay: they cannot change a minimum
     permuted = np.outer(shingles, _MINHASH_A) + _MINHASH_B
     # x mod (2**61 - 1) by shifts, as 2**61 is 1 modulo that prime: the same values as %, faster.
     prime = np.uint64(_MINHASH_PRIME)
     permuted = (permuted & prime) + (permuted >> np.uint64(61))
     permuted = np.where(permuted >= prime, permuted - prime, permuted)
-    return tuple(int(value) for value in permuted.min(axis=0))
+    return tuple(permuted.min(axis=0).tolist())
 
 
 @lru_cache(maxsize=1 << 17)

@@ -135,6 +135,27 @@ def test_a_worker_process_joins_the_story_another_process_started_and_this_one_s
     assert Story.objects.get(pk=first.story_id).article_count == 3
 
 
+@pytest.mark.django_db(transaction=True)
+def test_after_a_rolled_back_assignment_a_worker_still_replays_the_next_event_another_process_wrote():
+    first = store("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD)
+    feed, _ = subscribe("https://tribune.example/rss")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        lost, _ = save_article(feed, ArticleData(url="https://tribune.example/lost", guid="lost", authors=[],
+                                                 title="Gukesh keeps his world chess title", published=NOW, text=CHESS))
+        assign_story(lost)
+        raise RuntimeError("the worker died mid-transaction")
+    # Another worker writes the next event; on SQLite it gets the id the rolled-back one had.
+    environment = {**os.environ, "NEWSDESK_DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "newsdesk.settings"}
+    child = subprocess.run([sys.executable, "-c", CHILD, "Rescuers reach Valparaíso", QUAKE_COURIER,
+                            (NOW + timedelta(hours=1)).isoformat()],
+                           env=environment, capture_output=True, text=True, timeout=120)
+    assert child.returncode == 0, child.stderr
+    third = store("gazette", "quake", "Chile counts the cost of the Valparaíso earthquake",
+                  QUAKE_HERALD.replace("Tuesday", "Wednesday"), published=NOW + timedelta(hours=3))
+    assert third.story_id == first.story_id
+    assert Story.objects.get(pk=first.story_id).article_count == 3 == Article.objects.filter(story_id=first.story_id).count()
+
+
 @pytest.mark.django_db
 def test_pruning_old_events_closes_quiet_stories_and_workers_rebuild_from_the_database():
     old = store("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD, published=NOW - timedelta(days=5))
