@@ -29,3 +29,25 @@ def store_and_assign(outlet: str, slug: str, title: str, text: str, published):
         assign_story(article)
     article.refresh_from_db()
     return article
+
+
+# Four reports of one flood, and a piece on its insurance claims that shares few words with any one
+# report but many with all four: alone with the first report it looks unrelated.
+FLOOD_REPORTS = [
+    ("Flash floods shut Valencia metro after record rain",
+     "Valencia closed all metro lines on Tuesday after a storm dropped 300 millimetres of rain on the city overnight. "
+     "Mayor Maria Jose Catala asked residents to stay at home while pumps cleared flooded stations."),
+    ("AEMET red alert as storm stalls over Valencia",
+     "The weather agency AEMET kept its red alert for Valencia as the storm stalled over the coast. Schools were shut "
+     "and regional president Juanfran Perez Llorca said rainfall of 300 millimetres had broken the record."),
+    ("Renfe suspends commuter trains around flooded Valencia",
+     "Renfe suspended commuter trains around Valencia and the metro stayed shut, with water up to the platforms at "
+     "Xativa station. The storm is expected to ease by Wednesday, AEMET said."),
+    ("Soldiers rescue drivers trapped by Valencia floodwater",
+     "Soldiers of the emergency unit UME rescued forty drivers trapped by floodwater on the ring road of Valencia. "
+     "Mayor Maria Jose Catala said the storm was the worst since 1957 and the metro would reopen in stages."),
+]
+FLOOD_CLAIMS = ("Insurers brace for claims after the floods",
+                "Insurers expect thousands of claims for cars and shops. Assessors start once AEMET lifts its red "
+                "alert, Renfe runs its commuter trains again and the UME soldiers have pumped out the floodwater, the "
+                "consortium that covers extraordinary risks said.")

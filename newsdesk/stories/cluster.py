@@ -37,6 +37,7 @@ class ClusterConfig:
     name_weight: float = 0.5  # weight of a name beside a word mentioned once
     member_weight: float = 0.8  # weight of the best single member beside the centroid
     merge_threshold: float = 0.3  # centroid cosine from which two stories are one event
+    rehome_margin: float = 1.25  # a story of one article joins a grown story on this many times the join's evidence
     copy_similarity: float = 0.6  # estimated shingle Jaccard from which an article is a copy
     retrieval_terms: int = 30  # heaviest terms of an article used to find candidate stories
     candidates: int = 20  # candidate stories scored in full
@@ -169,13 +170,20 @@ class Clusterer:
                         self._converging(key, vector, near))
 
     def _converging(self, key: int, vector: dict[str, float], near: list[int]) -> tuple[int, ...]:
-        """Stories near the article whose centroid, once the article joins `key`, is as one with its centroid."""
+        """Stories near the article whose centroid, once the article joins `key`, is as one with its centroid.
+
+        A story of one article is that article: it goes too, when it would now join `key` (with a
+        margin, as this changes a decision already taken). Arriving before `key` had the articles that
+        describe its event, it could not join it; in another order it would have.
+        """
         story = self._stories[key]
         grown = dict(story.centroid)
         for term, weight in vector.items():
             grown[term] = grown.get(term, 0.0) + weight
         norm = math.sqrt(_dot(grown, grown)) or 1.0
-        least = max(self.config.merge_threshold, self.config.noise_factor * self._noise())
+        noise = self.config.noise_factor * self._noise()
+        least = max(self.config.merge_threshold, noise)
+        rehome = max(self.config.threshold, noise) * self.config.rehome_margin
         merging = []
         for other in near:
             state = self._stories[other]
@@ -185,7 +193,8 @@ class Clusterer:
                 continue
             small, large = (state.centroid, grown) if len(state.centroid) < len(grown) else (grown, state.centroid)
             dot = _dot(small, large)
-            if dot / norm / (math.sqrt(state.norm2) or 1.0) >= least:
+            cosine = dot / norm / (math.sqrt(state.norm2) or 1.0)
+            if cosine >= least or (len(state.members) == 1 and cosine >= rehome):
                 merging.append(other)
         return tuple(merging)
 

@@ -86,7 +86,7 @@ def seed(newsroom: Simulator, gallery: Simulator) -> dict:
     lead = complete[0].lead_article if complete else None
     assert lead is not None, "seeding: no story has a lead with text and an author, and related cards"
     gallery_feed = Feed.objects.get(url__in=gallery.feed_urls())
-    return {"stories": Story.objects.count(), "story_id": lead.story_id, "lead_url": lead.url,
+    return {"stories": Story.objects.filter(merged_into__isnull=True).count(), "story_id": lead.story_id, "lead_url": lead.url,
             "lead_outlet": lead.source.name, "lead_author": lead.authors[0], "source_id": lead.source_id,
             "gallery_source_id": gallery_feed.source_id}
 

@@ -16,7 +16,7 @@ from newsdesk.stories.assign import assign_story, describe_article, drop_window,
 from newsdesk.stories.cluster import Decision, Reason
 from newsdesk.store.articles import ArticleData, save_article
 from newsdesk.store.models import Article, ClusterEvent, Story
-from tests_support import database_url, store_and_assign
+from tests_support import FLOOD_CLAIMS, FLOOD_REPORTS, database_url, store_and_assign
 
 NOW = timezone.now().replace(microsecond=0) - timedelta(days=1)
 
@@ -189,3 +189,23 @@ def test_stories_that_converge_merge_and_every_worker_replays_the_merge():
     assert ClusterEvent.objects.filter(kind="merge", story_id=quake.story_id, other_story_id=chess.story_id).exists()
     drop_window()  # another worker, starting from the database, puts chess news where the merge put it
     assert store("daily", "chess-3", "Carlsen loses the rapid tiebreak", CHESS).story_id == quake.story_id
+
+
+@pytest.mark.django_db
+def test_an_article_alone_in_its_story_moves_to_the_story_that_grew_to_fit_it_and_workers_replay_it():
+    store("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD)
+    store("courier", "chess", "Gukesh keeps his world chess title", CHESS)
+    claims = store("insurer-news", "claims", *FLOOD_CLAIMS, published=NOW + timedelta(hours=1))
+    reports = [store(f"outlet{n}", "flood", title, text, published=NOW + timedelta(hours=n + 2))
+               for n, (title, text) in enumerate(FLOOD_REPORTS)]
+    claims.refresh_from_db()
+
+    story = Story.objects.get(pk=reports[0].story_id)
+    assert {report.story_id for report in reports} == {claims.story_id} == {story.pk}
+    assert story.article_count == 5 and story.source_count == 5
+    started = Story.objects.filter(merged_into=story).get()
+    assert ClusterEvent.objects.filter(kind="merge", story_id=story.pk, other_story_id=started.pk).exists()
+    drop_window()  # another worker, from the database alone, sees the claims piece where the move put it
+    follow_up = store("outlet9", "flood-claims", "Flood claims pile up at Valencia insurers",
+                      FLOOD_CLAIMS[1].replace("thousands", "tens of thousands"), published=NOW + timedelta(hours=7))
+    assert follow_up.story_id == story.pk

@@ -6,8 +6,9 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from newsdesk.simulator.content import Site
-from newsdesk.stories.cluster import Clusterer, cluster_stream
+from newsdesk.stories.cluster import Clusterer, ClusterConfig, cluster_stream
 from newsdesk.stories.features import Document, Features, describe
+from tests_support import FLOOD_CLAIMS, FLOOD_REPORTS
 
 DAY = datetime(2026, 11, 24, 6, 0, tzinfo=timezone.utc)
 
@@ -256,6 +257,25 @@ def test_a_moved_article_leaves_its_story_and_a_split_stays_split():
     clusterer.remove("b")
     assert clusterer.story_of("b") is None and clusterer.summary(1).members == ("a",)
     assert clusterer.decide("c", third, DAY).story == 1
+
+
+def test_an_article_that_came_before_its_story_had_grown_ends_in_it_as_in_the_other_order():
+    background = [doc for doc, _ in ten_event_articles()]
+    reports = [Document(f"report-{n}", title, text, DAY + timedelta(hours=n + 1), source=f"outlet-{n}")
+               for n, (title, text) in enumerate(FLOOD_REPORTS)]
+    claims = Document("claims", *FLOOD_CLAIMS, DAY + timedelta(hours=1), source="outlet-9")
+
+    def flood_stories(stream: list[Document], config: ClusterConfig = ClusterConfig()) -> list[set[str]]:
+        stories = dict(cluster_stream(stream, config))
+        flood = {story for doc_id, story in stories.items() if doc_id == "claims" or doc_id.startswith("report")}
+        return sorted(({doc_id for doc_id, s in stories.items() if s == story} for story in flood), key=sorted)
+
+    one_story = [{"claims", *(doc.id for doc in reports)}]
+    assert flood_stories(background + reports + [claims]) == one_story
+    assert flood_stories(background + [claims] + reports) == one_story
+    # Decided once and for all on arrival, the piece that came first stays alone.
+    assert flood_stories(background + [claims] + reports, ClusterConfig(rehome_margin=float("inf"))) == [
+        {"claims"}, {doc.id for doc in reports}]
 
 
 def simulated_articles(hosts: int, seed: int) -> tuple[list[Document], dict[str, object]]:
