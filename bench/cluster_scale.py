@@ -47,8 +47,9 @@ NEW_STORIES_PER_DAY = 2_000
 class Stream:
     """Synthetic news: stories start, draw articles for a while, and go quiet."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, per_day: int = ARTICLES_PER_DAY):
         self.rng = np.random.default_rng(seed)
+        self.per_day = per_day  # articles a day; a fifth as many new stories, as in ARTICLES_PER_DAY's ratio
         self.vocabulary = self.make_words(40_000, 2, 4)
         self.rng.shuffle(self.vocabulary)
         ranks = np.arange(1, len(self.vocabulary) + 1)
@@ -80,7 +81,7 @@ class Stream:
 
     def next_article(self, full: bool = True) -> tuple[int, str, str, datetime]:
         """(true story, title, text, published) of the next article in arrival order; a stub text unless `full`."""
-        self.clock += timedelta(seconds=86_400 / ARTICLES_PER_DAY)
+        self.clock += timedelta(seconds=86_400 / self.per_day)
         if self.rng.random() < 0.01:
             self.open = [s for s in self.open if s["until"] > self.clock]
         if not self.open or self.rng.random() < NEW_STORIES_PER_DAY / ARTICLES_PER_DAY:
@@ -132,6 +133,8 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=500)
     parser.add_argument("--database-url", default="", help="PostgreSQL URL (its database is emptied); default SQLite")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--per-day", type=int, default=ARTICLES_PER_DAY,
+                        help="articles a day: fewer make a smaller open window, so a run covers more windows of history")
     parser.add_argument("--history", type=int, default=0,
                         help="bulk-load this many earlier articles as closed stories first (stub texts, no clustering), "
                              "then stream the rest through the live path")
@@ -155,7 +158,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     sources = [Source.objects.create(name=f"Outlet {i}", homepage=f"https://outlet{i}.example/") for i in range(args.sources)]
-    stream = Stream(args.seed)
+    stream = Stream(args.seed, args.per_day)
     if args.history:
         load_history(stream, sources, args.history)
     assign_times: list[float] = []
