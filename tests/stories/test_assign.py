@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.db import transaction
@@ -91,12 +91,7 @@ def test_stories_close_after_the_window_and_a_late_article_starts_a_new_story():
 @pytest.mark.django_db
 def test_a_failed_transaction_leaves_neither_rows_nor_memory_behind():
     store("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD)
-    feed, _ = subscribe("https://courier.example/rss")
-    with pytest.raises(RuntimeError), transaction.atomic():
-        article, _ = save_article(feed, ArticleData(url="https://courier.example/lost", guid="lost", authors=[],
-                                                    title="Rescuers reach Valparaíso", published=NOW, text=QUAKE_COURIER))
-        assign_story(article)
-        raise RuntimeError("the worker died mid-transaction")
+    article = assign_and_roll_back("https://courier.example", "Rescuers reach Valparaíso", QUAKE_COURIER)
     assert not Article.objects.filter(guid="lost").exists()
     assert not ClusterEvent.objects.filter(article_id=article.pk).exists()
     again = store("courier", "quake", "Rescuers reach Valparaíso after magnitude 7.1 quake", QUAKE_COURIER)
@@ -119,13 +114,28 @@ with transaction.atomic():
 """
 
 
+def assign_and_roll_back(site: str, title: str, text: str) -> Article:
+    """Store and assign an article (guid "lost") in a transaction that then fails, as a worker dying mid-job."""
+    feed, _ = subscribe(f"{site}/rss")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        article, _ = save_article(feed, ArticleData(url=f"{site}/lost", guid="lost", authors=[],
+                                                    title=title, published=NOW, text=text))
+        assign_story(article)
+        raise RuntimeError("the worker died mid-transaction")
+    return article
+
+
+def assign_in_another_process(title: str, text: str, published: datetime) -> subprocess.CompletedProcess:
+    """Run CHILD: a second worker process stores and assigns one article from courier.example."""
+    environment = {**os.environ, "NEWSDESK_DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "newsdesk.settings"}
+    return subprocess.run([sys.executable, "-c", CHILD, title, text, published.isoformat()],
+                          env=environment, capture_output=True, text=True, timeout=120)
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_process_joins_the_story_another_process_started_and_this_one_sees_it():
     first = store("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD)
-    environment = {**os.environ, "NEWSDESK_DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "newsdesk.settings"}
-    child = subprocess.run([sys.executable, "-c", CHILD, "Rescuers reach Valparaíso", QUAKE_COURIER,
-                            (NOW + timedelta(hours=1)).isoformat()],
-                           env=environment, capture_output=True, text=True, timeout=120)
+    child = assign_in_another_process("Rescuers reach Valparaíso", QUAKE_COURIER, NOW + timedelta(hours=1))
     assert child.returncode == 0, child.stderr
     assert int(child.stdout.strip()) == first.story_id
     # This process replays the child's event: a third report joins the same story, now of three articles.
@@ -138,17 +148,9 @@ def test_a_worker_process_joins_the_story_another_process_started_and_this_one_s
 @pytest.mark.django_db(transaction=True)
 def test_after_a_rolled_back_assignment_a_worker_still_replays_the_next_event_another_process_wrote():
     first = store("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD)
-    feed, _ = subscribe("https://tribune.example/rss")
-    with pytest.raises(RuntimeError), transaction.atomic():
-        lost, _ = save_article(feed, ArticleData(url="https://tribune.example/lost", guid="lost", authors=[],
-                                                 title="Gukesh keeps his world chess title", published=NOW, text=CHESS))
-        assign_story(lost)
-        raise RuntimeError("the worker died mid-transaction")
+    assign_and_roll_back("https://tribune.example", "Gukesh keeps his world chess title", CHESS)
     # Another worker writes the next event; on SQLite it gets the id the rolled-back one had.
-    environment = {**os.environ, "NEWSDESK_DATABASE_URL": database_url(), "DJANGO_SETTINGS_MODULE": "newsdesk.settings"}
-    child = subprocess.run([sys.executable, "-c", CHILD, "Rescuers reach Valparaíso", QUAKE_COURIER,
-                            (NOW + timedelta(hours=1)).isoformat()],
-                           env=environment, capture_output=True, text=True, timeout=120)
+    child = assign_in_another_process("Rescuers reach Valparaíso", QUAKE_COURIER, NOW + timedelta(hours=1))
     assert child.returncode == 0, child.stderr
     third = store("gazette", "quake", "Chile counts the cost of the Valparaíso earthquake",
                   QUAKE_HERALD.replace("Tuesday", "Wednesday"), published=NOW + timedelta(hours=3))
