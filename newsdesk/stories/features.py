@@ -9,6 +9,7 @@ import hashlib
 import math
 import re
 from functools import lru_cache
+from operator import itemgetter
 from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
@@ -57,9 +58,13 @@ STOPWORDS: dict[str, frozenset[str]] = {
 ALL_STOPWORDS = frozenset().union(*STOPWORDS.values())
 _LANGUAGES_OF = {word: tuple(language for language, words in STOPWORDS.items() if word in words) for word in ALL_STOPWORDS}
 MIN_LANGUAGE_HITS = 4
+_SHARES = math.lcm(*range(1, len(STOPWORDS) + 1))  # a word's one mention, split evenly among up to all languages
 
 _WORD = re.compile(r"[^\W\d_](?:[\w'’-]*[^\W_])?", re.UNICODE)
 _SENTENCE_BREAK = re.compile(r"[.!?:;\"“”«»()\[\]\n]")
+# One pass finds both: a word is the group, a sentence break an empty match of it. No word can
+# contain a break, so the words are those _WORD finds in the whole text.
+_TOKEN = re.compile(f"({_WORD.pattern})|{_SENTENCE_BREAK.pattern}", re.UNICODE)
 _MINHASH_PRIME = (1 << 61) - 1
 _rng = np.random.default_rng(20261125)
 _MINHASH_A = _rng.integers(1, _MINHASH_PRIME, MINHASH_SIZE, dtype=np.uint64)
@@ -106,22 +111,25 @@ class Features:
 
 def describe(doc: Document) -> Features:
     """Return the features of one article; the same document always gives the same features."""
-    title_words = _WORD.findall(doc.title)
-    body_words = _WORD.findall(doc.text)
-    lowered = [word.lower() for word in title_words + body_words]
-    language = _primary_language(doc.language) or detect_language(lowered)
+    tokens = _TOKEN.findall(doc.text)  # the body's words, and "" at each sentence break
+    title_counts = Counter(map(str.lower, _WORD.findall(doc.title)))
+    body = list(map(str.lower, filter(None, tokens)))
+    body_counts = Counter(body)
+    language = _primary_language(doc.language) or _language_of(title_counts, body_counts)
     counts: Counter[str] = Counter()
     # Each distinct word is filtered and stemmed once, not at each of its mentions.
-    for words, weight in ((lowered[:len(title_words)], TITLE_WEIGHT), (lowered[len(title_words):], 1)):
-        for word, mentions in Counter(words).items():
+    for words, weight in ((title_counts, TITLE_WEIGHT), (body_counts, 1)):
+        for word, mentions in words.items():
             if word not in ALL_STOPWORDS and len(word) >= 2:
                 counts[stem(word, language)] += weight * mentions
-    # Sublinear term frequency: the tenth mention of a word says less than the second.
-    ranked = sorted(((term, 1.0 + math.log(count)) for term, count in counts.items()), key=lambda item: (-item[1], item[0]))
+    # Heaviest first, ties by term: two C-keyed sorts (the second is stable) instead of a Python key.
+    ranked = sorted(counts.items())
+    ranked.sort(key=itemgetter(1), reverse=True)
     return Features(
-        terms=tuple((term, round(weight, 4)) for term, weight in ranked[:TOP_TERMS]),
-        names=find_names(doc.text),
-        minhash=minhash(lowered[len(title_words):]),
+        # Sublinear term frequency: the tenth mention of a word says less than the second.
+        terms=tuple((term, round(1.0 + math.log(count), 4)) for term, count in ranked[:TOP_TERMS]),
+        names=_names_in(tokens),
+        minhash=minhash(body),
         language=language,
         published=doc.published.timestamp() if doc.published else None,
         source=doc.source,
@@ -131,18 +139,23 @@ def describe(doc: Document) -> Features:
 
 def detect_language(words: list[str]) -> str:
     """Return the language whose function words the text uses most, or "" when the evidence is thin."""
+    return _language_of(Counter(words))
+
+
+def _language_of(*word_counts: Counter[str]) -> str:
     hits: Counter[str] = Counter()
-    for word in words:
-        languages = _LANGUAGES_OF.get(word)
-        if languages:
-            # A word several languages share ("de", "in") is split between them.
+    for counts in word_counts:
+        for word in filter(_LANGUAGES_OF.__contains__, counts):
+            # A word several languages share ("de", "in") is split between them, in whole shares
+            # of _SHARES so that sums are exact whatever the order of the words.
+            languages = _LANGUAGES_OF[word]
             for language in languages:
-                hits[language] += 1 / len(languages)
+                hits[language] += counts[word] * (_SHARES // len(languages))
     if not hits:
         return ""
     (best, count), *rest = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
-    runner_up = rest[0][1] if rest else 0.0
-    return best if count >= MIN_LANGUAGE_HITS and count >= 2 * runner_up else ""
+    runner_up = rest[0][1] if rest else 0
+    return best if count >= MIN_LANGUAGE_HITS * _SHARES and count >= 2 * runner_up else ""
 
 
 @lru_cache(maxsize=1 << 16)
@@ -173,21 +186,24 @@ def _restore_e(base: str) -> str:
 
 def find_names(text: str) -> tuple[str, ...]:
     """Return the names a text mentions (capitalised runs not opening a sentence, and acronyms), most frequent first."""
+    return _names_in(_TOKEN.findall(text))
+
+
+def _names_in(tokens: list[str]) -> tuple[str, ...]:
     counts: Counter[str] = Counter()
-    for sentence in _SENTENCE_BREAK.split(text):
-        words = _WORD.findall(sentence)
-        run: list[str] = []
-        for index, word in enumerate(words):
-            # An acronym is a name even where its letters spell a common word ("US", "UN").
-            if not word.islower() and (_is_acronym(word) or (index > 0 and word[0].isupper()
-                                                               and word.lower() not in ALL_STOPWORDS)):
-                run.append(word)
-                continue
-            if run:
-                counts[_name_key(run)] += 1
-                run = []
-        if run:
+    run: list[str] = []
+    index = 0  # the word's place in its sentence
+    for word in tokens:
+        # An acronym is a name even where its letters spell a common word ("US", "UN").
+        if word and not word.islower() and (_is_acronym(word) or (index > 0 and word[0].isupper()
+                                                                  and word.lower() not in ALL_STOPWORDS)):
+            run.append(word)
+        elif run:
             counts[_name_key(run)] += 1
+            run = []
+        index = index + 1 if word else 0
+    if run:
+        counts[_name_key(run)] += 1
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return tuple(name for name, _ in ranked[:TOP_NAMES])
 
@@ -214,11 +230,16 @@ def minhash(words: list[str]) -> tuple[int, ...]:
     for offset, mix in enumerate(_SHINGLE_MIX):
         shingles += hashed[offset:offset + count] * mix
     shingles >>= np.uint64(3)  # repeated shingles stay: they cannot change a minimum
-    permuted = np.outer(shingles, _MINHASH_A) + _MINHASH_B
+    permuted = np.multiply.outer(shingles, _MINHASH_A)
+    permuted += _MINHASH_B
     # x mod (2**61 - 1) by shifts, as 2**61 is 1 modulo that prime: the same values as %, faster.
     prime = np.uint64(_MINHASH_PRIME)
-    permuted = (permuted & prime) + (permuted >> np.uint64(61))
-    permuted = np.where(permuted >= prime, permuted - prime, permuted)
+    low = permuted & prime
+    permuted >>= np.uint64(61)
+    permuted += low
+    # Below the prime, x - prime wraps to above it, so the smaller of the two is x mod prime.
+    np.subtract(permuted, prime, out=low)
+    np.minimum(permuted, low, out=permuted)
     return tuple(permuted.min(axis=0).tolist())
 
 
