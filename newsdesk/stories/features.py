@@ -116,12 +116,14 @@ def describe(doc: Document) -> Features:
     body = list(map(str.lower, filter(None, tokens)))
     body_counts = Counter(body)
     language = _primary_language(doc.language) or _language_of(title_counts, body_counts)
-    counts: Counter[str] = Counter()
+    term_of = _term_maker(language)
+    counts: dict[str, int] = {}
     # Each distinct word is filtered and stemmed once, not at each of its mentions.
     for words, weight in ((title_counts, TITLE_WEIGHT), (body_counts, 1)):
         for word, mentions in words.items():
-            if word not in ALL_STOPWORDS and len(word) >= 2:
-                counts[stem(word, language)] += weight * mentions
+            term = term_of(word)
+            if term is not None:
+                counts[term] = counts.get(term, 0) + weight * mentions
     # Heaviest first, ties by term: two C-keyed sorts (the second is stable) instead of a Python key.
     ranked = sorted(counts.items())
     ranked.sort(key=itemgetter(1), reverse=True)
@@ -156,6 +158,18 @@ def _language_of(*word_counts: Counter[str]) -> str:
     (best, count), *rest = sorted(hits.items(), key=lambda item: (-item[1], item[0]))
     runner_up = rest[0][1] if rest else 0
     return best if count >= MIN_LANGUAGE_HITS * _SHARES and count >= 2 * runner_up else ""
+
+
+@lru_cache(maxsize=32)
+def _term_maker(language: str):
+    """Return a cached word -> term function for one language: None for a function word or a letter."""
+
+    # One argument, so the cache looks the word up as it is, without building a key.
+    @lru_cache(maxsize=1 << 16)
+    def term_of(word: str) -> str | None:
+        return stem(word, language) if word not in ALL_STOPWORDS and len(word) >= 2 else None
+
+    return term_of
 
 
 @lru_cache(maxsize=1 << 16)
