@@ -4,13 +4,17 @@ Streams each set in five seeded orders through `cluster_stream` (the code the li
 through the baseline of the corpus' SOURCE.md (TF-IDF cosine to cluster centroids, threshold 0.075),
 and prints BCubed precision, recall and F1, ARI and NMI: the mean and the spread (max - min) over orders.
 
-    .venv/bin/python bench/cluster_quality.py [--corpus DIR] [--orders 5]
+    .venv/bin/python bench/cluster_quality.py [--corpus DIR] [--orders 5] [--against OLD/newsdesk/stories/features.py]
+
+`--against` also times `describe` of another features.py (say from `git archive` of an older commit)
+alternately with this tree's on the same synthetic articles, so both see the same machine load.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import importlib.util
 import json
 import random
 import statistics
@@ -125,6 +129,38 @@ def measure_speed(stories: int = 5000, per_story: int = 3, probes: int = 2000, s
     return timings[len(timings) // 2], timings[int(len(timings) * 0.99)], clusterer.sizes()["stories"]
 
 
+def measure_describe(against: Path | None, articles: int = 400, rounds: int = 5) -> list[tuple[str, float, float]]:
+    """describe times (label, p50, p99 in ms) on synthetic ~550-word articles: this tree's, and `against`'s if given."""
+    from bench.cluster_scale import Stream
+    from newsdesk.stories import features as ours
+
+    versions = [("this tree", ours)]
+    if against is not None:
+        spec = importlib.util.spec_from_file_location("features_against", against)
+        theirs = importlib.util.module_from_spec(spec)
+        sys.modules[spec.name] = theirs  # dataclasses look their module up while it loads
+        spec.loader.exec_module(theirs)
+        versions.append((str(against), theirs))
+    stream = Stream(seed=7)
+    texts = [stream.next_article()[1:] for _ in range(articles)]
+    docs = [[module.Document(str(i), title, text, when) for i, (title, text, when) in enumerate(texts)]
+            for _, module in versions]
+    timings: list[list[float]] = [[] for _ in versions]
+    for round_ in range(rounds + 1):
+        for i in range(articles):
+            # Alternate who goes first: the second call of a pair runs on warmer caches.
+            for v in (range(len(versions)) if (i + round_) % 2 else reversed(range(len(versions)))):
+                began = time.perf_counter()
+                versions[v][1].describe(docs[v][i])
+                if round_:  # the first round fills the word caches
+                    timings[v].append((time.perf_counter() - began) * 1000)
+    out = []
+    for (label, _), times in zip(versions, timings):
+        times.sort()
+        out.append((label, times[len(times) // 2], times[int(len(times) * 0.99)]))
+    return out
+
+
 def bcubed(assigned: dict[str, object], truth: dict[str, str]) -> tuple[float, float, float]:
     """BCubed precision, recall and F1 over articles."""
     clusters: dict[object, list[str]] = defaultdict(list)
@@ -165,6 +201,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--corpus", type=Path, help="corpus root (default: $NEWSDESK_CORPUS_DIR or ../shared/corpus)")
     parser.add_argument("--orders", type=int, default=5, help="seeded stream orders per set")
+    parser.add_argument("--against", type=Path, help="another features.py whose describe to time beside this tree's")
     args = parser.parse_args()
     folder = (args.corpus or default_corpus_dir()) / "clustering-dev"
     if not folder.is_dir():
@@ -188,6 +225,11 @@ def main() -> None:
               f"{BASELINE_FIGURES[name]:.3f} (the reference), {1 - ours / base:.0%} vs the baseline run here")
     p50, p99, open_stories = measure_speed()
     print(f"speed: decide+add with {open_stories} open stories: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    described = measure_describe(args.against)
+    for label, p50, p99 in described:
+        print(f"speed: describe of a ~550-word article ({label}): p50 {p50:.2f} ms, p99 {p99:.2f} ms")
+    if len(described) == 2:
+        print(f"speed: describe p50 this tree / {described[1][0]}: {described[0][1] / described[1][1]:.2f}")
 
 
 if __name__ == "__main__":
