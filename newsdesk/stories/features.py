@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 from operator import itemgetter
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -161,7 +162,7 @@ def _language_of(*word_counts: Counter[str]) -> str:
 
 
 @lru_cache(maxsize=32)
-def _term_maker(language: str):
+def _term_maker(language: str) -> Callable[[str], str | None]:
     """Return a cached word -> term function for one language: None for a function word or a letter."""
 
     # One argument, so the cache looks the word up as it is, without building a key.
