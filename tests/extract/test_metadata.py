@@ -183,12 +183,34 @@ def test_entities_escaped_twice_in_meta_are_decoded():
 
 
 def test_date_printed_by_the_headline_is_the_day_readers_see_with_the_metadata_time_when_they_agree():
+    schema = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2025-01-29T20:47:55+00:00",'
+              ' "dateModified": "2025-08-19T09:00:00+00:00"}</script>')
+    revised = page(head=schema, body='<article><h1>Storm</h1><p>Ana Ruiz, August 19, 2025</p><p>Text.</p></article>')
+    assert read_metadata(revised, URL).published == "2025-08-19T09:00:00+00:00"
     head = ('<meta property="article:published_time" content="2025-01-29T20:47:55+00:00">'
             '<meta property="article:modified_time" content="2025-08-19T09:00:00+00:00">')
-    revised = page(head=head, body='<article><h1>Storm</h1><p>Ana Ruiz, August 19, 2025</p><p>Text.</p></article>')
-    assert read_metadata(revised, URL).published == "2025-08-19T09:00:00+00:00"
     printed = page(head=head, body='<article><h1>Storm</h1><p>By Ana Ruiz · March 3, 2025</p><p>Text.</p></article>')
     assert read_metadata(printed, URL).published == "2025-03-03"
+
+
+def test_the_modification_day_printed_by_the_headline_gives_way_to_the_meta_tags_publication():
+    head = ('<meta property="article:published_time" content="2025-01-29T20:47:55+00:00">'
+            '<meta property="article:modified_time" content="2025-08-19T09:00:00+00:00">')
+    tree = page(head=head, body='<article><h1>Storm</h1><p>Ana Ruiz, August 19, 2025</p><p>Text.</p></article>')
+    assert read_metadata(tree, URL).published == "2025-01-29T20:47:55+00:00"
+
+
+def test_a_printed_update_outranks_a_schema_publication_when_the_meta_tags_state_none():
+    schema = ('<script type="application/ld+json">{"@type": "Article", "datePublished": "2021-08-12T19:35:44+00:00",'
+              ' "dateModified": "2025-02-22T22:13:14+00:00"}</script>')
+    labelled = page(head=schema, body='<article><h1>Storm</h1><p>Last Updated: 2025-02-22</p><p>Text.</p></article>')
+    assert read_metadata(labelled, URL).published == "2025-02-22T22:13:14+00:00"
+    # Far from the headline, the printed day counts only when it is the metadata's modification day.
+    filler = "<p>" + "Words of the article. " * 60 + "</p>"
+    later = page(head=schema, body=f'<h1>Storm</h1>{filler}<p>Reviewed February 22, 2025</p>')
+    assert read_metadata(later, URL).published == "2025-02-22T22:13:14+00:00"
+    other = page(head=schema, body=f'<h1>Storm</h1>{filler}<p>Event on March 9, 2025</p>')
+    assert read_metadata(other, URL).published == "2021-08-12T19:35:44+00:00"
 
 
 def test_publication_metadata_wins_over_a_printed_update_and_a_date_inside_the_headline_is_no_date():
