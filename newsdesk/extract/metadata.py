@@ -14,7 +14,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newsdesk.extract.byline import clean_name, find_byline, split_names, unique
-from newsdesk.extract.dates import dates_near, first_date_shown, month_number, to_iso8601
+from newsdesk.extract.dates import dates_near, first_date_shown, month_number, read_shown_date, to_iso8601, visible_text
 from newsdesk.extract.headline import choose_headline, clean, compact, shared_suffix
 from newsdesk.extract.jsonld import read_jsonld
 from newsdesk.extract.types import Metadata
@@ -193,19 +193,22 @@ def find_published(tree: HtmlElement, headline: HtmlElement | None, url: str | N
         return on(plain)
     # Without a publication time in its meta tags, the page's own printed update outranks
     # schema.org's datePublished, which evergreen pages keep from their first draft.
-    shown = None
-    if stamps.meta_published is None:
-        if near and parse_date(near[0].day):
-            return on(near[0].day)
-        shown = first_date_shown(body, day_first=day_first) if body is not None else None
-        if shown in revised:
-            return on(shown)
+    shown = first_date_shown(body, day_first=day_first) if body is not None and not near else None
+    if stamps.meta_published is None and stamps.schema_published:
+        update = near[0].day if near else shown if shown in revised else None
+        # ...unless a <time> of the body shows the publication on another day.
+        time_day = stamps.time_published[:10] if stamps.time_published else None
+        if update and parse_date(update) and time_day in (None, update):
+            return on(update)
     if stamps.published:
         return stamps.published[0]
     if near and parse_date(near[0].day):
         return on(near[0].day)
-    if shown is None and body is not None:
-        shown = first_date_shown(body, day_first=day_first)
+    # With no publication time at all, a modification day the page prints anywhere is its date.
+    if revised and body is not None:
+        printed = {day for _, _, day in read_shown_date(visible_text(body)[0], day_first)}
+        if printed & revised:
+            return next(stamp for stamp in stamps.modified if stamp and stamp[:10] in printed)
     if shown and parse_date(shown):
         return on(shown)
     return next((stamp for stamp in stamps.modified if stamp), None) or guess_date(tree, url)

@@ -260,3 +260,27 @@ def test_date_and_byline_set_inside_the_h1_are_not_part_of_the_headline():
 def test_site_domain_set_before_the_headline_without_a_separator_is_stripped():
     assert strip_site_name("dailybugle.com Storm hits the coast", [], ["dailybugle"]) == "Storm hits the coast"
     assert strip_site_name("Node.js streams explained", [], ["dailybugle"]) == "Node.js streams explained"
+
+
+def test_a_printed_update_leaves_a_publication_shown_by_a_time_element_of_the_body():
+    schema = ('<script type="application/ld+json">{"@type": "Article", "datePublished": "2017-04-03",'
+              ' "dateModified": "2026-02-12T12:07:55-05:00"}</script>')
+    # The <time> stands far below the headline, in the article's foot.
+    filler = "<p>" + "Words of the article. " * 60 + "</p>"
+    body = (f'<article><h1>Storm</h1><p>Updated February 12, 2026</p>{filler}'
+            '<p>First published <time class="published" datetime="2017-04-03">April 3, 2017</time></p></article>')
+    assert read_metadata(page(head=schema, body=body), URL).published == "2017-04-03"
+    alone = (f'<article><h1>Storm</h1><p>Updated February 12, 2026</p>{filler}'
+             '<p><time class="published" datetime="2017-04-03">April 3, 2017</time></p></article>')
+    assert read_metadata(page(body=alone), URL).published == "2017-04-03"
+
+
+def test_a_page_without_publication_time_that_prints_its_modification_day_is_dated_by_it():
+    head = '<meta property="og:updated_time" content="2024-04-12 08:02:41 -0500">'
+    filler = "<p>" + "Words of the guide. " * 20 + "</p>"
+    body = (f'<header><p>By Dan Reyes · April 12, 2024</p></header>{filler}'
+            f'<main><h1>Next in your guide</h1>{filler * 3}<p>Trail race on April 9, 2024</p></main>')
+    assert read_metadata(page(head=head, body=body), URL).published[:10] == "2024-04-12"
+    # Not printed, the modification stays the last resort, after the first printed date.
+    hidden = f'<main><h1>Next in your guide</h1>{filler * 3}<p>Trail race on April 9, 2024</p></main>'
+    assert read_metadata(page(head=head, body=hidden), URL).published == "2024-04-09"
