@@ -102,6 +102,8 @@ def find_time_element(tree: HtmlElement) -> str | None:
     if body is None:
         return None
     for element in body.iterfind(".//*[@itemprop='datePublished']"):
+        if element.tag == "meta":
+            continue  # not shown: read with the meta tags, as schema.org's
         value = parse_date(element.get("datetime") or element.get("content") or element.text_content())
         if value:
             return value
@@ -280,7 +282,9 @@ def read_metadata(tree: HtmlElement, url: str | None) -> Metadata:
 
     language = find_language(tree, tags)
     stamps = Stamps(
-        schema_published=parse_date(jsonld.text("datePublished")), meta_published=parse_date(first(tags, PUBLISHED_KEYS)),
+        # schema.org in microdata (<meta itemprop="datePublished">) is schema.org all the same.
+        schema_published=parse_date(jsonld.text("datePublished") or first(tags, ("datepublished",))),
+        meta_published=parse_date(first(tags, tuple(key for key in PUBLISHED_KEYS if key != "datepublished"))),
         time_published=find_time_element(tree), schema_created=parse_date(jsonld.text("dateCreated")),
         modified=(parse_date(jsonld.text("dateModified")), parse_date(first(tags, MODIFIED_KEYS))),
     )

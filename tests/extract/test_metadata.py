@@ -284,3 +284,14 @@ def test_a_page_without_publication_time_that_prints_its_modification_day_is_dat
     # Not printed, the modification stays the last resort, after the first printed date.
     hidden = f'<main><h1>Next in your guide</h1>{filler * 3}<p>Trail race on April 9, 2024</p></main>'
     assert read_metadata(page(head=head, body=hidden), URL).published == "2024-04-09"
+
+
+def test_schema_org_in_microdata_weighs_as_schema_org_not_as_a_meta_tag():
+    head = '<meta name="article:modified_time" content="2025-10-08T21:33:14Z">'
+    body = ('<article itemscope itemtype="https://schema.org/BlogPosting">'
+            '<meta itemprop="datePublished" content="2024-11-22T22:28:12Z">'
+            '<h1>Storm</h1><p>9 min read · Updated <time datetime="2025-10-08">October 8, 2025</time></p><p>Text.</p></article>')
+    assert read_metadata(page(head=head, body=body), URL).published[:10] == "2025-10-08"
+    # Without a printed date the microdata's publication is still the date.
+    quiet = body.replace("<p>9 min read · Updated <time datetime=\"2025-10-08\">October 8, 2025</time></p>", "")
+    assert read_metadata(page(head=head, body=quiet), URL).published == "2024-11-22T22:28:12+00:00"
