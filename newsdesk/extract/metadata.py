@@ -146,9 +146,9 @@ def guess_date(tree: HtmlElement, url: str | None) -> str | None:
 class Stamps:
     """The publication and modification times a page's metadata states, by where it states them."""
 
-    schema_published: str | None = None  # JSON-LD datePublished
+    schema_published: str | None = None  # schema.org datePublished, in JSON-LD or microdata
     meta_published: str | None = None  # <meta> tags: article:published_time and the like
-    time_published: str | None = None  # a <time> or itemprop element in the body
+    time_published: str | None = None  # shown in the body by a <time> or an itemprop element
     schema_created: str | None = None  # JSON-LD dateCreated
     modified: tuple[str | None, ...] = ()
 
@@ -206,6 +206,8 @@ def find_published(tree: HtmlElement, headline: HtmlElement | None, url: str | N
         return stamps.published[0]
     if near and parse_date(near[0].day):
         return on(near[0].day)
+    if near and body is not None:
+        shown = first_date_shown(body, day_first=day_first)
     # With no publication time at all, a modification day the page prints anywhere is its date.
     if revised and body is not None:
         printed = {day for _, _, day in read_shown_date(visible_text(body)[0], day_first)}
