@@ -186,12 +186,14 @@ FURNITURE_LINES = re.compile(
     r"|tell your friends and get rewards|\brefer a friend\b|^you (may|might) (also )?be interested in\b"
     r"|[✕✖]$"  # a banner's close button
 )
-# Sign-up calls, credits and affiliate notices run longer than a label and are still furniture, up to so many words.
-LONG_FURNITURE_LINES = (
-    (re.compile(r"sign ?up for our (\w+ )?newsletter|join our mailing list|subscribe to our (\w+ )?newsletter"
-                r"|^fill (out|in) (the|this|our) form\b|\$[\d,.]+k? in (free |ad )?credits\b"), 30),
-    (re.compile(r"\bis a production of\b"), 40),
-    (re.compile(r"^disclosure\s*:.{0,80}\baffiliate\b"), 60),
+# Sign-up calls, credits and affiliate notices run longer than a label and are still furniture, up to so many
+# words (the group's name). Every line of every page is tested: the words they need are looked for first.
+LONG_FURNITURE_HINTS = ("newsletter", "mailing list", "form", "credits", "production of", "disclosure")
+LONG_FURNITURE_LINES = re.compile(
+    r"(?P<w30>sign ?up for our (\w+ )?newsletter|join our mailing list|subscribe to our (\w+ )?newsletter"
+    r"|^fill (out|in) (the|this|our) form\b|\$[\d,.]+k? in (free |ad )?credits\b)"
+    r"|(?P<w40>\bis a production of\b)"
+    r"|(?P<w60>^disclosure\s*:.{0,80}\baffiliate\b)"
 )
 # What may stand around the date on a line that only dates the page.
 DATE_LINE_REST = re.compile(r"((last )?(updated|posted|published|modified|written)( on)?|on|date|dated)?\W*"
@@ -206,7 +208,9 @@ def is_furniture_line(text: str, dates: bool = True) -> bool:
     if not text:
         return True
     words = len(text.split())
-    if any(words <= longest and pattern.search(text) for pattern, longest in LONG_FURNITURE_LINES):
+    hinted = words <= 60 and any(hint in text for hint in LONG_FURNITURE_HINTS)
+    longer = LONG_FURNITURE_LINES.search(text) if hinted else None
+    if longer and words <= int(longer.lastgroup[1:]):
         return True
     if words > MAX_FURNITURE_LINE_WORDS:
         return False
