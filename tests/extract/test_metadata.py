@@ -295,3 +295,9 @@ def test_schema_org_in_microdata_weighs_as_schema_org_not_as_a_meta_tag():
     # Without a printed date the microdata's publication is still the date.
     quiet = body.replace("<p>9 min read · Updated <time datetime=\"2025-10-08\">October 8, 2025</time></p>", "")
     assert read_metadata(page(head=head, body=quiet), URL).published == "2024-11-22T22:28:12+00:00"
+
+
+def test_a_day_written_year_first_with_dots_is_read():
+    tree = page(body='<article><h1>Storm</h1><p><span>Essay - Published: 2025.12.17 | </span>Text.</p>'
+                     '<p>See also the earlier essay of November 20, 2025.</p></article>')
+    assert read_metadata(tree, URL).published == "2025-12-17"
