@@ -193,11 +193,18 @@ def find_published(tree: HtmlElement, headline: HtmlElement | None, url: str | N
         return stamps.meta_published
     if plain and parse_date(plain):
         return on(plain)
+    # The first date printed outside the page's furniture costs a walk of the text: read once, when needed.
+    first_shown: list[str | None] = []
+
+    def shown() -> str | None:
+        if not first_shown:
+            first_shown.append(first_date_shown(body, day_first=day_first) if body is not None else None)
+        return first_shown[0]
+
     # Without a publication time in its meta tags, the page's own printed update outranks
     # schema.org's datePublished, which evergreen pages keep from their first draft.
-    shown = first_date_shown(body, day_first=day_first) if body is not None and not near else None
     if stamps.meta_published is None and stamps.schema_published:
-        update = near[0].day if near else shown if shown in revised else None
+        update = near[0].day if near else shown() if shown() in revised else None
         # ...unless a <time> of the body shows the publication on another day.
         time_day = stamps.time_published[:10] if stamps.time_published else None
         if update and parse_date(update) and time_day in (None, update):
@@ -206,15 +213,13 @@ def find_published(tree: HtmlElement, headline: HtmlElement | None, url: str | N
         return stamps.published[0]
     if near and parse_date(near[0].day):
         return on(near[0].day)
-    if near and body is not None:
-        shown = first_date_shown(body, day_first=day_first)
     # With no publication time at all, a modification day the page prints anywhere is its date.
     if revised and body is not None:
         printed = {day for _, _, day in read_shown_date(visible_text(body)[0], day_first)}
         if printed & revised:
             return next(stamp for stamp in stamps.modified if stamp and stamp[:10] in printed)
-    if shown and parse_date(shown):
-        return on(shown)
+    if shown() and parse_date(shown()):
+        return on(shown())
     return next((stamp for stamp in stamps.modified if stamp), None) or guess_date(tree, url)
 
 
