@@ -177,10 +177,23 @@ FURNITURE_LINES = re.compile(
     r"|^join \w+ for free\b"
     r"|^(advertisement ?)+$|^(add|leave|post|write|submit) (a |your )?(comment|reply|review)s?$|^\d* ?(comments?|replies)$"
     r"|^contact (info|information|details)$|^get in touch\b|^(privacy policy|cookie policy|terms of (use|service))$"
-    r"|\bis a production of\b|^jump to (the )?\w+$|^why (you can )?trust us\b|\bfunded by readers\b"
+    r"|^jump to (the )?\w+$|^why (you can )?trust us\b|\bfunded by readers\b"
     r"|^join (our|the|my) (\w+ ){0,3}(group|community|list|mailing list|newsletter|club)\b|spread the word"
     r"|exclusive to .* (subscribers|members)|included in (a|your) subscription|\bunsubscribe\b"
     r"|^(talk|speak|chat) (to|with) (our|an?) |^get (a|your) (free |personalized |custom )?(quote|plan|demo|consultation|estimate)\b"
+    r"|\b(talk|speak|chat) (to|with) our (\w+ ){0,4}experts?\b|^already have an account\b|^was this (article|page|post|story) helpful\b"
+    r"|^how (was|did you like|would you rate) this (issue|article|post|newsletter|story)\b"
+    r"|tell your friends and get rewards|\brefer a friend\b|^you (may|might) (also )?be interested in\b"
+    r"|[✕✖]$"  # a banner's close button
+)
+# Sign-up calls, credits and affiliate notices run longer than a label and are still furniture, up to so many
+# words (the group's name). Every line of every page is tested: the words they need are looked for first.
+LONG_FURNITURE_HINTS = ("newsletter", "mailing list", "form", "credits", "production of", "disclosure")
+LONG_FURNITURE_LINES = re.compile(
+    r"(?P<w30>sign ?up for our (\w+ )?newsletter|join our mailing list|subscribe to our (\w+ )?newsletter"
+    r"|^fill (out|in) (the|this|our) form\b|\$[\d,.]+k? in (free |ad )?credits\b)"
+    r"|(?P<w40>\bis a production of\b)"
+    r"|(?P<w60>^disclosure\s*:.{0,80}\baffiliate\b)"
 )
 # What may stand around the date on a line that only dates the page.
 DATE_LINE_REST = re.compile(r"((last )?(updated|posted|published|modified|written)( on)?|on|date|dated)?\W*"
@@ -194,7 +207,12 @@ def is_furniture_line(text: str, dates: bool = True) -> bool:
     text = " ".join(text.split()).strip(" .!|>-–—").lower()
     if not text:
         return True
-    if len(text.split()) > MAX_FURNITURE_LINE_WORDS:
+    words = len(text.split())
+    hinted = words <= 60 and any(hint in text for hint in LONG_FURNITURE_HINTS)
+    longer = LONG_FURNITURE_LINES.search(text) if hinted else None
+    if longer and words <= int(longer.lastgroup[1:]):
+        return True
+    if words > MAX_FURNITURE_LINE_WORDS:
         return False
     return FURNITURE_LINES.search(text) is not None or dates and _is_date_line(text)
 

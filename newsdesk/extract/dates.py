@@ -36,6 +36,7 @@ _SHOWN_DATES = (
     (re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH},?\s+(\d{{4}})\b", re.I), (3, 2, 1)),
     (re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b"), (1, 2, 3)),
     (re.compile(r"\b(\d{4})/(\d{2})/(\d{2})\b"), (1, 2, 3)),
+    (re.compile(r"\b(\d{4})\.(\d{2})\.(\d{2})\b"), (1, 2, 3)),
     # 03/09/2026 is March 9 in the United States, 3 September elsewhere: the page's language decides.
     (re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4})\b"), (3, 1, 2)),
     (re.compile(r"\b(\d{1,2})\.(\d{1,2})\.(\d{4})\b"), (3, 2, 1)),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urljoin, urlsplit
 
@@ -14,7 +14,7 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newsdesk.extract.byline import clean_name, find_byline, split_names, unique
-from newsdesk.extract.dates import dates_near, first_date_shown, month_number, to_iso8601
+from newsdesk.extract.dates import dates_near, first_date_shown, month_number, read_shown_date, to_iso8601, visible_text
 from newsdesk.extract.headline import choose_headline, clean, compact, shared_suffix
 from newsdesk.extract.jsonld import read_jsonld
 from newsdesk.extract.types import Metadata
@@ -102,6 +102,8 @@ def find_time_element(tree: HtmlElement) -> str | None:
     if body is None:
         return None
     for element in body.iterfind(".//*[@itemprop='datePublished']"):
+        if element.tag == "meta":
+            continue  # not shown: read with the meta tags, as schema.org's
         value = parse_date(element.get("datetime") or element.get("content") or element.text_content())
         if value:
             return value
@@ -140,15 +142,35 @@ def guess_date(tree: HtmlElement, url: str | None) -> str | None:
     return parse_date(found)
 
 
-def find_published(tree: HtmlElement, headline: HtmlElement | None, url: str | None,
-                   published: list[str | None], modified: list[str | None], day_first: bool) -> str | None:
+@dataclass
+class Stamps:
+    """The publication and modification times a page's metadata states, by where it states them."""
+
+    schema_published: str | None = None  # schema.org datePublished, in JSON-LD or microdata
+    meta_published: str | None = None  # <meta> tags: article:published_time and the like
+    time_published: str | None = None  # shown in the body by a <time> or an itemprop element
+    schema_created: str | None = None  # JSON-LD dateCreated
+    modified: tuple[str | None, ...] = ()
+
+    @property
+    def published(self) -> list[str]:
+        """The publication times, most trusted first."""
+        return [stamp for stamp in (self.schema_published, self.meta_published, self.time_published, self.schema_created) if stamp]
+
+    @property
+    def modified_days(self) -> set[str]:
+        return {stamp[:10] for stamp in self.modified if stamp}
+
+
+def find_published(tree: HtmlElement, headline: HtmlElement | None, url: str | None, stamps: Stamps,
+                   day_first: bool) -> str | None:
     """Return the publication time: the day the page prints for its readers, with the metadata's time when they agree."""
     # Readers go by the date printed by the headline, often a revision newer than the metadata's
     # publication time; only a date labelled "updated" gives way to the metadata. The URL's day beats both.
-    stamps = [stamp for stamp in (*published, *modified) if stamp]
+    known = [*stamps.published, *(stamp for stamp in stamps.modified if stamp)]
 
     def on(day: str) -> str:
-        return next((stamp for stamp in stamps if stamp[:10] == day), day)
+        return next((stamp for stamp in known if stamp[:10] == day), day)
 
     for in_url in _URL_DAY.finditer(url or ""):
         year, month, day_of_month = in_url.groups()
@@ -159,21 +181,46 @@ def find_published(tree: HtmlElement, headline: HtmlElement | None, url: str | N
     body = tree.find("body")
     near = dates_near(body, headline, _BEFORE_HEADLINE, _AFTER_HEADLINE, day_first) if headline is not None and body is not None else []
     # "10/09/2024" read the page's way round, unless the metadata has the day the other way round.
-    stamp_days = {stamp[:10] for stamp in stamps}
-    near = [replace(shown, day=shown.swapped) if shown.swapped in stamp_days and shown.day not in stamp_days else shown
+    known_days = {stamp[:10] for stamp in known}
+    near = [replace(shown, day=shown.swapped) if shown.swapped in known_days and shown.day not in known_days else shown
             for shown in near]
     plain = next((shown.day for shown in near if not shown.updated), None)
+    revised = stamps.modified_days
+    # A day printed by the headline that is the metadata's modification day, on a page whose meta tags
+    # alone state an earlier publication, is the revision: the meta tags' publication is the date.
+    if (plain in revised and stamps.schema_published is None and stamps.meta_published
+            and stamps.meta_published[:10] not in revised):
+        return stamps.meta_published
     if plain and parse_date(plain):
         return on(plain)
-    first_published = next((stamp for stamp in published if stamp), None)
-    if first_published:
-        return first_published
+    # The first date printed outside the page's furniture costs a walk of the text: read once, when needed.
+    first_shown: list[str | None] = []
+
+    def shown() -> str | None:
+        if not first_shown:
+            first_shown.append(first_date_shown(body, day_first=day_first) if body is not None else None)
+        return first_shown[0]
+
+    # Without a publication time in its meta tags, the page's own printed update outranks
+    # schema.org's datePublished, which evergreen pages keep from their first draft.
+    if stamps.meta_published is None and stamps.schema_published:
+        update = near[0].day if near else shown() if shown() in revised else None
+        # ...unless a <time> of the body shows the publication on another day.
+        time_day = stamps.time_published[:10] if stamps.time_published else None
+        if update and parse_date(update) and time_day in (None, update):
+            return on(update)
+    if stamps.published:
+        return stamps.published[0]
     if near and parse_date(near[0].day):
         return on(near[0].day)
-    shown = first_date_shown(body, day_first=day_first) if body is not None else None
-    if shown and parse_date(shown):
-        return on(shown)
-    return next((stamp for stamp in modified if stamp), None) or guess_date(tree, url)
+    # With no publication time at all, a modification day the page prints anywhere is its date.
+    if revised and body is not None:
+        printed = {day for _, _, day in read_shown_date(visible_text(body)[0], day_first)}
+        if printed & revised:
+            return next(stamp for stamp in stamps.modified if stamp and stamp[:10] in printed)
+    if shown() and parse_date(shown()):
+        return on(shown())
+    return next((stamp for stamp in stamps.modified if stamp), None) or guess_date(tree, url)
 
 
 def _skipped(element: HtmlElement) -> bool:
@@ -241,11 +288,15 @@ def read_metadata(tree: HtmlElement, url: str | None) -> Metadata:
     title, headline = choose_headline(tree, meta_titles, site_names, url)
 
     language = find_language(tree, tags)
+    stamps = Stamps(
+        # schema.org in microdata (<meta itemprop="datePublished">) is schema.org all the same.
+        schema_published=parse_date(jsonld.text("datePublished") or first(tags, ("datepublished",))),
+        meta_published=parse_date(first(tags, tuple(key for key in PUBLISHED_KEYS if key != "datepublished"))),
+        time_published=find_time_element(tree), schema_created=parse_date(jsonld.text("dateCreated")),
+        modified=(parse_date(jsonld.text("dateModified")), parse_date(first(tags, MODIFIED_KEYS))),
+    )
     published = find_published(
-        tree, headline, url,
-        published=[parse_date(jsonld.text("datePublished")), parse_date(first(tags, PUBLISHED_KEYS)),
-                   find_time_element(tree), parse_date(jsonld.text("dateCreated"))],
-        modified=[parse_date(jsonld.text("dateModified")), parse_date(first(tags, MODIFIED_KEYS))],
+        tree, headline, url, stamps,
         day_first=bool(language) and not language.startswith("en") or language in DAY_FIRST_ENGLISH,
     )
 

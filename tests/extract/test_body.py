@@ -125,6 +125,29 @@ def test_several_paragraphs_of_prose_in_a_box_named_related_stay_for_extraction(
     assert "Jane Doe covers transport" not in text
 
 
+def test_account_prompts_feedback_widgets_and_longer_sign_ups_are_furniture_lines():
+    for line in ("Already have an account? Log in", "How Was This Issue?", "Was this article helpful?",
+                 "Love The Weekly Letter? Tell your friends and get rewards.",
+                 "You may be interested in the following topics as well:",
+                 "Stop Searching & Start Winning. Talk To Our Social Media Marketing Experts",
+                 "Start building on our cloud today with $300 in free credits and 20+ always free products.",
+                 "Fill out the form for a complimentary solar quote that includes a custom layout and a breakdown of costs.",
+                 "Gazette.com is a production of Gazette Digital Inc. We offer unbiased reviews and advice, and a great community.",
+                 "Awarded the top support tool of 2025 Learn More✕",
+                 "Want more from the Gazette? Sign up for our newsletter, The Brief, and read smarter every morning.",
+                 "Join our mailing list! Get a newsletter when an episode is published with insider information join here",
+                 "Disclosure: As an Affiliate Marketer, I earn from qualifying purchases. If you click a product link "
+                 "on this site and buy, I may earn a small commission at no extra cost to you."):
+        assert is_furniture_line(line), line
+    for line in ("Disclosure: This article was sponsored by WayAway, but all opinions are our own and the reviews stand.",
+                 "The council's own newsletter reached 40,000 homes in March, and officials say readers want to sign up "
+                 "for the newsletter in greater numbers now that it carries the bus timetables and the roadworks calendar.",
+                 "Email: press@council.example", "Residents can fill out the form at the town hall until Friday."):
+        assert not is_furniture_line(line), line
+    # The longer patterns hold for short lines too.
+    assert is_furniture_line("Gazette is a production of Gazette Media")
+
+
 def test_labels_and_buttons_side_by_side_in_a_box_are_left_out():
     for line in ("Share and print this article", "Publish date", "Written for", "Page 1 of 8"):
         assert is_furniture_line(line), line
@@ -163,3 +186,32 @@ def test_a_table_in_a_custom_code_box_named_embed_is_part_of_the_article():
     text = extract_article(page, "https://gazette.example/tips").text
     assert "Bathroom Attendant" in text
     assert PROSE[3] in text
+
+
+def _teaser_and_report(teaser_lines: int, report_paragraphs: int) -> str:
+    """A page whose named content box holds only a teaser, the report itself standing in an unnamed box."""
+    teaser = "".join(f"<p>Teaser line {i}: a short summary of the harbour story for the front page, kept brief.</p>"
+                     for i in range(teaser_lines))
+    report = "".join(f"<p>Paragraph {i} of the report on the harbour works, with its costs, its delays and the council's "
+                     f"answers to residents, {'which the committee read out in full, ' * 5}and so on.</p>"
+                     for i in range(report_paragraphs))
+    return (f"<html><head><title>Harbour</title></head><body><div class='entry-content'>{teaser}</div>"
+            f"<div id='x9'><h2>The harbour report</h2>{report}</div></body></html>")
+
+
+def test_a_short_recall_extraction_gives_way_to_the_balanced_modes_longer_text():
+    # Recall keeps the 2,700-character teaser (over a fifth of the page); the balanced mode's fallbacks find the report.
+    text = extract_article(_teaser_and_report(31, 30), "https://gazette.example/harbour").text
+    assert "Paragraph 29 of the report" in text
+
+
+def test_a_recall_extraction_holding_a_small_share_of_the_page_gets_a_second_opinion():
+    # 3,400 characters are no short extraction, but they are a sixth of the page's text.
+    text = extract_article(_teaser_and_report(40, 60), "https://gazette.example/harbour").text
+    assert "Paragraph 59 of the report" in text
+
+
+def test_a_long_recall_extraction_holding_a_fair_share_of_the_page_is_kept_as_it_is():
+    text = extract_article(_teaser_and_report(40, 12), "https://gazette.example/harbour").text
+    assert "Teaser line 39" in text
+    assert "Paragraph 11 of the report" not in text

@@ -183,12 +183,34 @@ def test_entities_escaped_twice_in_meta_are_decoded():
 
 
 def test_date_printed_by_the_headline_is_the_day_readers_see_with_the_metadata_time_when_they_agree():
+    schema = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2025-01-29T20:47:55+00:00",'
+              ' "dateModified": "2025-08-19T09:00:00+00:00"}</script>')
+    revised = page(head=schema, body='<article><h1>Storm</h1><p>Ana Ruiz, August 19, 2025</p><p>Text.</p></article>')
+    assert read_metadata(revised, URL).published == "2025-08-19T09:00:00+00:00"
     head = ('<meta property="article:published_time" content="2025-01-29T20:47:55+00:00">'
             '<meta property="article:modified_time" content="2025-08-19T09:00:00+00:00">')
-    revised = page(head=head, body='<article><h1>Storm</h1><p>Ana Ruiz, August 19, 2025</p><p>Text.</p></article>')
-    assert read_metadata(revised, URL).published == "2025-08-19T09:00:00+00:00"
     printed = page(head=head, body='<article><h1>Storm</h1><p>By Ana Ruiz · March 3, 2025</p><p>Text.</p></article>')
     assert read_metadata(printed, URL).published == "2025-03-03"
+
+
+def test_the_modification_day_printed_by_the_headline_gives_way_to_the_meta_tags_publication():
+    head = ('<meta property="article:published_time" content="2025-01-29T20:47:55+00:00">'
+            '<meta property="article:modified_time" content="2025-08-19T09:00:00+00:00">')
+    tree = page(head=head, body='<article><h1>Storm</h1><p>Ana Ruiz, August 19, 2025</p><p>Text.</p></article>')
+    assert read_metadata(tree, URL).published == "2025-01-29T20:47:55+00:00"
+
+
+def test_a_printed_update_outranks_a_schema_publication_when_the_meta_tags_state_none():
+    schema = ('<script type="application/ld+json">{"@type": "Article", "datePublished": "2021-08-12T19:35:44+00:00",'
+              ' "dateModified": "2025-02-22T22:13:14+00:00"}</script>')
+    labelled = page(head=schema, body='<article><h1>Storm</h1><p>Last Updated: 2025-02-22</p><p>Text.</p></article>')
+    assert read_metadata(labelled, URL).published == "2025-02-22T22:13:14+00:00"
+    # Far from the headline, the printed day counts only when it is the metadata's modification day.
+    filler = "<p>" + "Words of the article. " * 60 + "</p>"
+    later = page(head=schema, body=f'<h1>Storm</h1>{filler}<p>Reviewed February 22, 2025</p>')
+    assert read_metadata(later, URL).published == "2025-02-22T22:13:14+00:00"
+    other = page(head=schema, body=f'<h1>Storm</h1>{filler}<p>Event on March 9, 2025</p>')
+    assert read_metadata(other, URL).published == "2021-08-12T19:35:44+00:00"
 
 
 def test_publication_metadata_wins_over_a_printed_update_and_a_date_inside_the_headline_is_no_date():
@@ -238,3 +260,44 @@ def test_date_and_byline_set_inside_the_h1_are_not_part_of_the_headline():
 def test_site_domain_set_before_the_headline_without_a_separator_is_stripped():
     assert strip_site_name("dailybugle.com Storm hits the coast", [], ["dailybugle"]) == "Storm hits the coast"
     assert strip_site_name("Node.js streams explained", [], ["dailybugle"]) == "Node.js streams explained"
+
+
+def test_a_printed_update_leaves_a_publication_shown_by_a_time_element_of_the_body():
+    schema = ('<script type="application/ld+json">{"@type": "Article", "datePublished": "2017-04-03",'
+              ' "dateModified": "2026-02-12T12:07:55-05:00"}</script>')
+    # The <time> stands far below the headline, in the article's foot.
+    filler = "<p>" + "Words of the article. " * 60 + "</p>"
+    body = (f'<article><h1>Storm</h1><p>Updated February 12, 2026</p>{filler}'
+            '<p>First published <time class="published" datetime="2017-04-03">April 3, 2017</time></p></article>')
+    assert read_metadata(page(head=schema, body=body), URL).published == "2017-04-03"
+    alone = (f'<article><h1>Storm</h1><p>Updated February 12, 2026</p>{filler}'
+             '<p><time class="published" datetime="2017-04-03">April 3, 2017</time></p></article>')
+    assert read_metadata(page(body=alone), URL).published == "2017-04-03"
+
+
+def test_a_page_without_publication_time_that_prints_its_modification_day_is_dated_by_it():
+    head = '<meta property="og:updated_time" content="2024-04-12 08:02:41 -0500">'
+    filler = "<p>" + "Words of the guide. " * 20 + "</p>"
+    body = (f'<header><p>By Dan Reyes · April 12, 2024</p></header>{filler}'
+            f'<main><h1>Next in your guide</h1>{filler * 3}<p>Trail race on April 9, 2024</p></main>')
+    assert read_metadata(page(head=head, body=body), URL).published[:10] == "2024-04-12"
+    # Not printed, the modification stays the last resort, after the first printed date.
+    hidden = f'<main><h1>Next in your guide</h1>{filler * 3}<p>Trail race on April 9, 2024</p></main>'
+    assert read_metadata(page(head=head, body=hidden), URL).published == "2024-04-09"
+
+
+def test_schema_org_in_microdata_weighs_as_schema_org_not_as_a_meta_tag():
+    head = '<meta name="article:modified_time" content="2025-10-08T21:33:14Z">'
+    body = ('<article itemscope itemtype="https://schema.org/BlogPosting">'
+            '<meta itemprop="datePublished" content="2024-11-22T22:28:12Z">'
+            '<h1>Storm</h1><p>9 min read · Updated <time datetime="2025-10-08">October 8, 2025</time></p><p>Text.</p></article>')
+    assert read_metadata(page(head=head, body=body), URL).published[:10] == "2025-10-08"
+    # Without a printed date the microdata's publication is still the date.
+    quiet = body.replace("<p>9 min read · Updated <time datetime=\"2025-10-08\">October 8, 2025</time></p>", "")
+    assert read_metadata(page(head=head, body=quiet), URL).published == "2024-11-22T22:28:12+00:00"
+
+
+def test_a_day_written_year_first_with_dots_is_read():
+    tree = page(body='<article><h1>Storm</h1><p><span>Essay - Published: 2025.12.17 | </span>Text.</p>'
+                     '<p>See also the earlier essay of November 20, 2025.</p></article>')
+    assert read_metadata(tree, URL).published == "2025-12-17"
