@@ -1,4 +1,8 @@
-"""refresh_feed: fetch -> parse -> for each new entry: fetch page, extract, store, assign story."""
+"""refresh_feed: fetch -> parse -> for each new entry: fetch page, extract, store with its story's features.
+
+The story itself is assigned afterwards, by the installation's one assigner (stories/assign.py),
+which the caller asks for when new articles were stored (tasks.py, `newsdesk fetch`).
+"""
 
 from __future__ import annotations
 
@@ -20,7 +24,7 @@ from newsdesk.ingest.schedule import next_poll_after_failure, next_poll_after_su
 from newsdesk.ingest.urls import normalize_url, same_site
 from newsdesk.ingest.websub import hub_is_pushing, note_hub
 from newsdesk.sanitize import clean_text
-from newsdesk.stories.assign import assign_story, describe_text
+from newsdesk.stories.assign import describe_text, store_features
 from newsdesk.store.articles import ArticleData, parse_published, prepare_article, save_article, stored_keys, write_turn
 from newsdesk.store.models import Feed
 
@@ -84,13 +88,13 @@ def store_entries(feed: Feed, parsed: ParsedFeed, client: httpx.Client, limits: 
         data = read_entry(client, entry, limits)
         if data.extraction_error:
             result.page_errors.append(data.extraction_error)
-        # Computed before the transaction, so the write and story locks are held only to decide and write.
+        # Described here, in parallel on every ingesting thread, so that the one assigner only decides and writes.
         features = describe_text(data.title, data.text or data.summary, data.published, feed.source_id, data.language)
         prepared = prepare_article(feed, data)
-        with write_turn(), transaction.atomic():  # an article is never stored without its story
+        with write_turn(), transaction.atomic():  # an article is never stored without its features
             article, created = save_article(feed, data, checked_url=normalize_url(entry.link), prepared=prepared)
             if created:
-                assign_story(article, features)
+                store_features(article, features)
         result.new_articles += created
     if result.page_errors:
         log.warning("ingest: %s: %d of its new pages could not be read in full; first: %s",
