@@ -190,3 +190,27 @@ def test_feeds_that_store_while_a_turn_is_queued_queue_no_second_turn_and_the_tu
     ask_for_assignment()  # the turn has begun and ended: the next store queues the next one
     assert HUEY.pending_count() == 1
     HUEY.flush()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_moderator_move_made_while_a_batch_runs_waits_for_the_batch_and_then_holds():
+    quake = store_and_assign(*ARRIVALS[0])
+    chess = store_and_assign(*ARRIVALS[2])
+    for arrival in ARRIVALS[3:]:
+        store_waiting(*arrival)
+    assigner = child(SLOW_ASSIGNER, "100")
+    try:
+        assert assigner.stdout.readline().strip() == "deciding", assigner.stderr.read()
+        move_article(chess, Story.objects.get(pk=quake.story_id), "moderator")
+        output, errors = assigner.communicate(timeout=120)
+    finally:
+        if assigner.poll() is None:
+            assigner.kill()
+    assert assigner.returncode == 0, errors
+    assert int(output.split()[-1]) == len(ARRIVALS) - 3
+
+    chess.refresh_from_db()
+    assert chess.story_id == quake.story_id and chess.pinned
+    assert not Article.objects.filter(story__isnull=True).exists()
+    story = Story.objects.get(pk=quake.story_id)
+    assert story.article_count == story.articles.count() == 3  # the herald, the wire copy, and the moved chess piece
