@@ -37,7 +37,8 @@ def ask_for_assignment() -> None:
         assign_stories_task()
 
 
-@db_task(retries=0, context=False)
+# Ahead of the feeds still queued: else the articles stored now would wait for every one of them.
+@db_task(retries=0, context=False, priority=100)
 def assign_stories_task() -> int:
     """Wait for the assigner's turn, then assign every article waiting for its story."""
     with assigner_turn(wait=True):
