@@ -153,7 +153,7 @@ def assign_batch(limit: int = BATCH) -> int:
 
 def waiting_articles(limit: int) -> list[tuple[Article, Features, datetime]]:
     """The oldest articles without a story, each with its stored features (described now if it has none)."""
-    # story_id IS NULL is looked up in article_story_time; the few rows found are then sorted by id.
+    # One range of the story foreign key's index: only the waiting rows are read (on SQLite already in id order).
     ids = list(Article.objects.filter(story__isnull=True).order_by("id").values_list("id", flat=True)[:limit])
     if not ids:
         return []
