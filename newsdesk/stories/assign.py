@@ -142,12 +142,23 @@ def assign_batch(limit: int = BATCH) -> int:
     """Assign the oldest `limit` articles waiting for a story, in one transaction; return how many."""
     with write_turn(), transaction.atomic(), locked_window() as window:
         waiting = waiting_articles(limit)
+        started: set[int] = set()
+        joined: dict[int, int] = {}  # story: articles it gained in this batch
+        gone: set[int] = set()
         for article, features, when in waiting:
             if window.clusterer.story_of(str(article.pk)) is not None:
                 window.clusterer.remove(str(article.pk))  # its story was deleted from under it: decide afresh
             close_quiet_stories(window, when)
             decision = window.clusterer.decide(str(article.pk), features, when)
-            join_story(window, article, features, when, decision, features_stored=True)
+            key = join_story(window, article, features, when, decision, features_stored=True, summarize_now=False)
+            if decision.story is None:
+                started.add(key)
+            joined[key] = joined.get(key, 0) + 1
+            gone.update(decision.merge)
+        # Once per story and batch, not per article: summarizing a large story costs a pass over its members.
+        for key, count in joined.items():
+            if key not in gone:
+                summarize(window, key, new=key in started, gained=count)
     return len(waiting)
 
 
@@ -174,7 +185,7 @@ def waiting_articles(limit: int) -> list[tuple[Article, Features, datetime]]:
 
 
 def join_story(window: Window, article: Article, features: Features, when: datetime, decision: Decision,
-               features_stored: bool = False) -> int:
+               features_stored: bool = False, summarize_now: bool = True) -> int:
     """Write a decision: the article's story, its reason, the event others replay; then apply it here."""
     key = decision.story
     if key is None:
@@ -193,7 +204,8 @@ def join_story(window: Window, article: Article, features: Features, when: datet
         if Article.objects.filter(story_id=gone, pinned=True).exists():
             continue  # a moderator placed articles there: clustering does not move them
         absorb(window, key, gone)
-    summarize(window, key, new=decision.story is None)
+    if summarize_now:
+        summarize(window, key, new=decision.story is None)
     return key
 
 
@@ -207,20 +219,21 @@ def absorb(window: Window, keep: int, gone: int) -> None:
     remember(window, event)
 
 
-def summarize(window: Window, key: int, new: bool = False) -> None:
-    """Bring a story's counts, times, headline, lead article and related stories up to date."""
+def summarize(window: Window, key: int, new: bool = False, gained: int = 1) -> None:
+    """Bring a story's counts, times, headline, lead article and related stories up to date
+    (new: started by the articles just assigned; gained: how many joined it since it was last summarized)."""
     summary = open_summary(window, key)
     if summary is None:
         summarize_closed(key)
         return
     size = len(summary.members)
     # Related stories cost a pass over the story's heaviest terms; a large story's neighbours change
-    # slowly, so it looks again at every RELATED_EVERY-th article rather than at each one.
+    # slowly, so it looks again each time it passes a multiple of RELATED_EVERY articles, not at each one.
     fields = {}
-    if new or size <= RELATED_EVERY or size % RELATED_EVERY == 0:
+    if new or size <= RELATED_EVERY or size // RELATED_EVERY > (size - gained) // RELATED_EVERY:
         fields["related"] = [{"story": other, "score": round(score, 3)}
                              for other, score in window.clusterer.related(key, RELATED_LIMIT)]
-    if new:
+    if new and size == 1:
         score = story_score(1, 0, age_hours(summary.last, timezone.now()))
         update_row(Story, key, score=score, **fields)
         return
