@@ -171,6 +171,7 @@ def fetch(feed_ids: tuple[int, ...], as_json: bool) -> None:
 
     from newsdesk.ingest.refresh import refresh_feed
     from newsdesk.ingest.schedule import claim_due_feeds
+    from newsdesk.stories.assign import assign_waiting, assigner_turn
 
     ids = list(feed_ids) or claim_due_feeds(limit=100_000)
 
@@ -182,6 +183,9 @@ def fetch(feed_ids: tuple[int, ...], as_json: bool) -> None:
 
     with ThreadPoolExecutor(max_workers=settings.NEWSDESK["QUEUE_WORKERS"]) as pool:
         results = list(pool.map(poll, ids))
+    if any(result.new_articles for result in results):
+        with assigner_turn(wait=True):  # exit only once every stored article has its story
+            assign_waiting()
     for result in results:
         if as_json:
             click.echo(json.dumps({"feed": result.feed_id, "status": result.status, "new_articles": result.new_articles,
@@ -298,9 +302,10 @@ def worker() -> None:
     setup_django()
     from django.core.management import call_command
 
-    from newsdesk.tasks import enqueue_due_feeds
+    from newsdesk.tasks import assign_stranded_articles, enqueue_due_feeds
 
     enqueue_due_feeds.call_local()  # poll what is due now rather than at the next minute
+    assign_stranded_articles.call_local()  # and give a story to what a stopped worker stored, before the sweep would
     call_command("run_huey")
 
 

@@ -60,7 +60,8 @@ def test_worker_process_polls_a_subscribed_feed_into_stories(simulator, tmp_path
     connection.close()
     worker = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "worker"], env=environment)
     try:
-        wait_for(lambda: Article.objects.filter(feed__url=feed_url).count() == expected, f"{expected} articles")
+        wait_for(lambda: Article.objects.filter(feed__url=feed_url, story__isnull=False).count() == expected,
+                 f"{expected} articles in their stories")
     finally:
         stop(worker)
     feed = Feed.objects.get(url=feed_url)

@@ -31,6 +31,24 @@ def store_and_assign(outlet: str, slug: str, title: str, text: str, published):
     return article
 
 
+def store_waiting(outlet: str, slug: str, title: str, text: str, published):
+    """Store an article of outlet as ingestion does: with its features and no story yet; return it."""
+    from django.db import transaction
+
+    from newsdesk.catalog.subscriptions import subscribe
+    from newsdesk.stories.assign import describe_text, store_features
+    from newsdesk.store.articles import ArticleData, save_article
+
+    feed, _ = subscribe(f"https://{outlet}.example/rss")
+    features = describe_text(title, text, published, feed.source_id)
+    with transaction.atomic():
+        article, created = save_article(feed, ArticleData(url=f"https://{outlet}.example/{slug}", guid=slug, title=title,
+                                                          authors=[], published=published, text=text))
+        assert created
+        store_features(article, features)
+    return article
+
+
 # Four reports of one flood, and a piece on its insurance claims that shares few words with any one
 # report but many with all four: alone with the first report it looks unrelated.
 FLOOD_REPORTS = [

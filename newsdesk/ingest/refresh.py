@@ -1,8 +1,13 @@
-"""refresh_feed: fetch -> parse -> for each new entry: fetch page, extract, store, assign story."""
+"""refresh_feed: fetch -> parse -> for each new entry: fetch page, extract, store with its story's features.
+
+The story itself is assigned afterwards, by the installation's one assigner (stories/assign.py),
+which the caller asks for when new articles were stored (tasks.py, `newsdesk fetch`).
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
 
@@ -20,7 +25,7 @@ from newsdesk.ingest.schedule import next_poll_after_failure, next_poll_after_su
 from newsdesk.ingest.urls import normalize_url, same_site
 from newsdesk.ingest.websub import hub_is_pushing, note_hub
 from newsdesk.sanitize import clean_text
-from newsdesk.stories.assign import assign_story, describe_text
+from newsdesk.stories.assign import describe_text, store_features
 from newsdesk.store.articles import ArticleData, parse_published, prepare_article, save_article, stored_keys, write_turn
 from newsdesk.store.models import Feed
 
@@ -28,6 +33,12 @@ log = logging.getLogger("newsdesk.ingest")
 
 FEED_ACCEPT = "application/rss+xml, application/atom+xml, application/feed+json, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.5"
 PAGE_ACCEPT = "text/html, application/xhtml+xml;q=0.9, */*;q=0.5"
+
+# A process runs Python on one core at a time (the GIL), so more threads extracting at once only
+# take turns, and slow down the one thread that other work waits for: the story assigner, or the
+# holder of SQLite's write turn. The other threads go on fetching meanwhile.
+COMPUTING_THREADS = 2
+_computing = threading.BoundedSemaphore(COMPUTING_THREADS)
 
 
 @dataclass
@@ -84,13 +95,14 @@ def store_entries(feed: Feed, parsed: ParsedFeed, client: httpx.Client, limits: 
         data = read_entry(client, entry, limits)
         if data.extraction_error:
             result.page_errors.append(data.extraction_error)
-        # Computed before the transaction, so the write and story locks are held only to decide and write.
-        features = describe_text(data.title, data.text or data.summary, data.published, feed.source_id, data.language)
-        prepared = prepare_article(feed, data)
-        with write_turn(), transaction.atomic():  # an article is never stored without its story
+        # Described here, in parallel on the ingesting threads, so that the one assigner only decides and writes.
+        with _computing:
+            features = describe_text(data.title, data.text or data.summary, data.published, feed.source_id, data.language)
+            prepared = prepare_article(feed, data)
+        with write_turn(), transaction.atomic():  # an article is never stored without its features
             article, created = save_article(feed, data, checked_url=normalize_url(entry.link), prepared=prepared)
             if created:
-                assign_story(article, features)
+                store_features(article, features)
         result.new_articles += created
     if result.page_errors:
         log.warning("ingest: %s: %d of its new pages could not be read in full; first: %s",
@@ -121,7 +133,8 @@ def read_entry(client: httpx.Client, entry: ParsedEntry, limits: Limits) -> Arti
             data.extraction_error = f"fetch: robots.txt disallows {entry.link}; kept the feed's summary"
             return data
         page = fetch(client, entry.link, limits, accept=PAGE_ACCEPT, slot=polite_slot)
-        extracted = extract_article(page.content, page.url, page.charset)
+        with _computing:
+            extracted = extract_article(page.content, page.url, page.charset)
     except (FetchError, ExtractError) as error:
         data.extraction_error = str(error)
         return data

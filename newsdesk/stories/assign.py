@@ -1,17 +1,30 @@
-"""The live clusterer: every new article joins its story, the same way in every worker process.
+"""The live clusterer: every stored article joins its story, in arrival order, by one assigner at a time.
 
-The pure `Clusterer` decides; this module persists its decisions. Each process keeps the open
-window in memory and replays the membership events other processes (and moderators) wrote, so
-all processes decide from the same state. Deciding and writing happen under one database lock:
-an advisory lock on PostgreSQL, the write lock of the IMMEDIATE transaction on SQLite.
+Ingesting threads store each article with its features and no story (`store_features`). One
+assigner for the whole installation (`assigner_turn`: an advisory lock on PostgreSQL, a file lock
+on SQLite's one machine; a dead holder's lock goes with its connection or process) then takes every
+article still waiting, oldest first, and assigns them in bounded batches (`assign_waiting`).
+
+The pure `Clusterer` decides; this module persists its decisions. A process keeps the open window
+in memory and replays the membership events others (moderators, the assigner of another process)
+wrote since its own last turn, so every decision is made from the same state. Deciding and writing
+happen under one database lock: an advisory lock on PostgreSQL, the write lock of the IMMEDIATE
+transaction on SQLite.
 """
 
 from __future__ import annotations
 
+import fcntl
 import logging
+import os
 import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Iterator
+
+from django.conf import settings
 
 from django.db import connection, models, transaction
 from django.db.models import Count
@@ -20,11 +33,17 @@ from django.utils import timezone
 from newsdesk.stories.cluster import Clusterer, ClusterConfig, Decision, StorySummary
 from newsdesk.stories.features import Document, Features, describe
 from newsdesk.stories.rank import age_hours, story_score
+from newsdesk.store.articles import write_turn
 from newsdesk.store.models import Article, ArticleFeatures, ClusterEvent, Story
 
 log = logging.getLogger(__name__)
 
 ADVISORY_LOCK = 0x6E657773  # "news": the one key every worker takes to change story membership
+ASSIGNER_LOCK = 0x61737369  # "assi": held by the installation's one assigner for the whole of its turn
+# Articles per assigning transaction: a moderator, and on SQLite every writer, waits at most one batch
+# (about 0.5 s on a loaded machine), then has its turn before the next one.
+BATCH = 25
+PAUSE_SECONDS = 0.01
 REPLAY_LIMIT = 20_000  # further behind than this, a process rebuilds its window instead of replaying
 RELATED_LIMIT = 5
 RELATED_EVERY = 8
@@ -59,19 +78,114 @@ def describe_text(title: str, text: str, published: datetime | None, source_id: 
                              source=str(source_id), language=language))
 
 
+def arrival_time(article: Article) -> datetime:
+    """The moment the clusterer files an article under: when it says it was published, but never in the future."""
+    return min(article.when, timezone.now())
+
+
+def store_features(article: Article, features: Features) -> None:
+    """Keep a just-stored article's features beside it, in its transaction, for the assigner to read."""
+    insert_row(ArticleFeatures, article_id=article.pk, data=features.as_json(), when=arrival_time(article))
+
+
 def assign_story(article: Article, features: Features | None = None) -> int:
-    """Put a newly stored article into the story it reports, or start a new story; return the story's id."""
+    """Put one stored article into the story it reports, or start a new story, at once; return the story's id."""
     if article.story_id:
         return article.story_id
     features = features or describe_article(article)
-    when = min(article.when, timezone.now())
+    when = arrival_time(article)
     with transaction.atomic(), locked_window() as window:
         close_quiet_stories(window, when)
         decision = window.clusterer.decide(str(article.pk), features, when)
         return join_story(window, article, features, when, decision)
 
 
-def join_story(window: Window, article: Article, features: Features, when: datetime, decision: Decision) -> int:
+@contextmanager
+def assigner_turn(wait: bool = True) -> Iterator[bool]:
+    """Be the installation's one assigner for the block; yield False at once if another is and wait is false."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {'pg_advisory_lock' if wait else 'pg_try_advisory_lock'}(%s)", [ASSIGNER_LOCK])
+            held = wait or cursor.fetchone()[0]
+        try:
+            yield held
+        finally:
+            if held and connection.connection is not None:  # a lost connection took its session's lock with it
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [ASSIGNER_LOCK])
+        return
+    # SQLite lives on one machine: a file lock, which the kernel drops when its holder dies.
+    descriptor = os.open(str(settings.NEWSDESK["DATA_DIR"] / "assigner.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+        except BlockingIOError:
+            yield False
+            return
+        yield True
+    finally:
+        os.close(descriptor)
+
+
+def assign_waiting() -> int:
+    """Assign every stored article still without a story, oldest first, in batches; return how many."""
+    total = 0
+    while assigned := assign_batch():
+        total += assigned
+        # Writers waiting for their turn (on SQLite, every ingesting thread) go first: neither the
+        # thread lock nor the file lock is fair to a thread that asks again at once.
+        time.sleep(PAUSE_SECONDS)
+    return total
+
+
+def assign_batch(limit: int = BATCH) -> int:
+    """Assign the oldest `limit` articles waiting for a story, in one transaction; return how many."""
+    with write_turn(), transaction.atomic(), locked_window() as window:
+        waiting = waiting_articles(limit)
+        started: set[int] = set()
+        joined: dict[int, int] = {}  # story: articles it gained in this batch
+        gone: set[int] = set()
+        for article, features, when in waiting:
+            if window.clusterer.story_of(str(article.pk)) is not None:
+                window.clusterer.remove(str(article.pk))  # its story was deleted from under it: decide afresh
+            close_quiet_stories(window, when)
+            decision = window.clusterer.decide(str(article.pk), features, when)
+            key = join_story(window, article, features, when, decision, features_stored=True, summarize_now=False)
+            if decision.story is None:
+                started.add(key)
+            joined[key] = joined.get(key, 0) + 1
+            gone.update(decision.merge)
+        # Once per story and batch, not per article: summarizing a large story costs a pass over its members.
+        for key, count in joined.items():
+            if key not in gone:
+                summarize(window, key, new=key in started, gained=count)
+    return len(waiting)
+
+
+def waiting_articles(limit: int) -> list[tuple[Article, Features, datetime]]:
+    """The oldest articles without a story, each with its stored features (described now if it has none)."""
+    # One range of the story foreign key's index: only the waiting rows are read (on SQLite already in id order).
+    ids = list(Article.objects.filter(story__isnull=True).order_by("id").values_list("id", flat=True)[:limit])
+    if not ids:
+        return []
+    stored = {row.article_id: row for row in ArticleFeatures.objects.filter(article_id__in=ids)}
+    articles = Article.objects.only("id", "title", "published", "fetched", "source_id", "language").in_bulk(ids)
+    waiting = []
+    for pk in ids:
+        article = articles[pk]
+        if pk in stored:
+            waiting.append((article, Features.from_json(stored[pk].data), stored[pk].when))
+            continue
+        # Stored by something other than ingestion (or before assignment moved off it): describe it here.
+        article.refresh_from_db(fields=["text", "summary"])
+        features = describe_article(article)
+        store_features(article, features)
+        waiting.append((article, features, arrival_time(article)))
+    return waiting
+
+
+def join_story(window: Window, article: Article, features: Features, when: datetime, decision: Decision,
+               features_stored: bool = False, summarize_now: bool = True) -> int:
     """Write a decision: the article's story, its reason, the event others replay; then apply it here."""
     key = decision.story
     if key is None:
@@ -79,7 +193,8 @@ def join_story(window: Window, article: Article, features: Features, when: datet
                                     article_count=1, source_count=1, language=features.language))[0]
     reason = decision.reason.as_json()
     copy_of = int(decision.reason.copy_of) if decision.reason.copy_of else None
-    insert_row(ArticleFeatures, article_id=article.pk, data=features.as_json(), when=when)
+    if not features_stored:
+        insert_row(ArticleFeatures, article_id=article.pk, data=features.as_json(), when=when)
     update_row(Article, article.pk, story_id=key, assignment=reason, copy_of_id=copy_of)
     article.story_id, article.assignment, article.copy_of_id = key, reason, copy_of
     window.clusterer.add(str(article.pk), features, when, key)
@@ -89,7 +204,8 @@ def join_story(window: Window, article: Article, features: Features, when: datet
         if Article.objects.filter(story_id=gone, pinned=True).exists():
             continue  # a moderator placed articles there: clustering does not move them
         absorb(window, key, gone)
-    summarize(window, key, new=decision.story is None)
+    if summarize_now:
+        summarize(window, key, new=decision.story is None)
     return key
 
 
@@ -103,20 +219,21 @@ def absorb(window: Window, keep: int, gone: int) -> None:
     remember(window, event)
 
 
-def summarize(window: Window, key: int, new: bool = False) -> None:
-    """Bring a story's counts, times, headline, lead article and related stories up to date."""
+def summarize(window: Window, key: int, new: bool = False, gained: int = 1) -> None:
+    """Bring a story's counts, times, headline, lead article and related stories up to date
+    (new: started by the articles just assigned; gained: how many joined it since it was last summarized)."""
     summary = open_summary(window, key)
     if summary is None:
         summarize_closed(key)
         return
     size = len(summary.members)
     # Related stories cost a pass over the story's heaviest terms; a large story's neighbours change
-    # slowly, so it looks again at every RELATED_EVERY-th article rather than at each one.
+    # slowly, so it looks again each time it passes a multiple of RELATED_EVERY articles, not at each one.
     fields = {}
-    if new or size <= RELATED_EVERY or size % RELATED_EVERY == 0:
+    if new or size <= RELATED_EVERY or size // RELATED_EVERY > (size - gained) // RELATED_EVERY:
         fields["related"] = [{"story": other, "score": round(score, 3)}
                              for other, score in window.clusterer.related(key, RELATED_LIMIT)]
-    if new:
+    if new and size == 1:
         score = story_score(1, 0, age_hours(summary.last, timezone.now()))
         update_row(Story, key, score=score, **fields)
         return

@@ -82,6 +82,8 @@ def place(window: Window, articles: list[Article], target: Story, reason: dict) 
 def tidy(window: Window, stories: list[Story]) -> None:
     """Refresh the counts of stories a decision touched; a story left without articles is removed."""
     for story in stories:
+        if story is None:
+            continue  # the article moved had not been given its story yet
         story.refresh_from_db()
         if not story.articles.exists():
             if story.merged_into_id is None:
