@@ -81,13 +81,14 @@ def _databases() -> dict:
         database = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
         if database["ENGINE"].endswith("sqlite3"):
             database["OPTIONS"] = _SQLITE_OPTIONS
-            database["CONN_MAX_AGE"] = 0
+            database["CONN_MAX_AGE"] = SQLITE_CONN_MAX_AGE
         return {"default": database}
     return {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": DATA_DIR / "newsdesk.sqlite3",
             "OPTIONS": _SQLITE_OPTIONS,
+            "CONN_MAX_AGE": SQLITE_CONN_MAX_AGE,
             # A file, not memory, so that tests can hand the database to a real worker process.
             "TEST": {"NAME": str(DATA_DIR / "test.sqlite3")},
         }
@@ -101,6 +102,9 @@ _SQLITE_OPTIONS = {
     "transaction_mode": "IMMEDIATE",
     "timeout": 30,
 }
+# Each web thread keeps its connection between requests: a new one starts with an empty page cache
+# and runs the PRAGMAs again, which cost a cold search about a fifth of its CPU (bench/web_load.py).
+SQLITE_CONN_MAX_AGE = 60
 DATABASES = _databases()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
