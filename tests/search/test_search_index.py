@@ -223,8 +223,8 @@ def test_a_story_with_many_matches_above_the_others_takes_one_place_and_paging_g
     big = [publish(herald, f"big{n}", f"Storm report {n}", "The storm hit the coast.", hours_ago=1 + n / 60)
            for n in range(30)]
     story(*big, headline="The coastal storm")
-    story(publish(herald, "inland", "Storm inland", "The storm moved inland.", hours_ago=5))
-    story(publish(herald, "north", "Storm in the north", "The storm reached the north.", hours_ago=9))
+    story(publish(herald, "inland", "Storm inland", "The storm moved inland.", hours_ago=24 * 10))
+    story(publish(herald, "north", "Storm in the north", "The storm reached the north.", hours_ago=24 * 20))
     pages = [search_stories("storm", page=number, per_page=1) for number in (1, 2, 3)]
     assert [hit.story.headline for page in pages for hit in page.hits] == [
         "The coastal storm", "Storm inland", "Storm in the north"]
