@@ -230,8 +230,10 @@ class Server:
         self.port = free_port()
 
     def __enter__(self) -> Server:
+        # From this tree's folder: `python -m` and gunicorn put the current folder first on sys.path, so a
+        # copy of main run from elsewhere would serve that folder's code instead of its own.
         self.process = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "web", "--host", "127.0.0.1",
-                                         "--port", str(self.port)], env=self.env)
+                                         "--port", str(self.port)], env=self.env, cwd=ROOT)
         deadline = time.monotonic() + 60
         ready = 0
         # A few answers in a row, so that both workers have most likely booted before the pass.

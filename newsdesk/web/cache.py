@@ -9,8 +9,10 @@ stored: what is cached is the same for every anonymous reader of that URL.
 from __future__ import annotations
 
 import hashlib
+import pickle
 import random
 import time
+import zlib
 from typing import Callable
 
 from django.conf import settings
@@ -145,14 +147,23 @@ class FileCache(FileBasedCache):
     """Django's file cache, shared by every process on the machine, that counts its files once in a while.
 
     The stock backend lists its whole folder on every write to decide whether to cull; with thousands
-    of pages that listing takes tens of milliseconds, more than rendering most pages.
+    of pages that listing takes tens of milliseconds, more than rendering most pages. It also
+    compresses at zlib's default level, a millisecond of a cold search.
     """
 
     CULL_EVERY = 200
+    # zlib's fastest level: a 40 KB search page compresses in a quarter of the default level's time, for
+    # files about a fifth larger; get() reads either.
+    COMPRESSION = 1
 
     def _cull(self) -> None:
         if random.random() * self.CULL_EVERY < 1:
             super()._cull()
+
+    def _write_content(self, file, timeout, value) -> None:
+        # The stock layout (the expiry, then the compressed value), written at COMPRESSION.
+        file.write(pickle.dumps(self.get_backend_timeout(timeout), self.pickle_protocol))
+        file.write(zlib.compress(pickle.dumps(value, self.pickle_protocol), self.COMPRESSION))
 
 
 class RedisClient(RedisCacheClient):

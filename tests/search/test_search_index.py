@@ -218,6 +218,30 @@ def test_filters_read_from_a_query_string_ignore_bad_values_and_say_so(herald):
     assert Filters.from_params({"source": str(herald.source_id)}).source == herald.source
 
 
+def test_a_story_with_many_matches_above_the_others_takes_one_place_and_paging_goes_on(herald):
+    # More of one story's articles rank above the next story than a page's first lookup of stories reads.
+    big = [publish(herald, f"big{n}", f"Storm report {n}", "The storm hit the coast.", hours_ago=1 + n / 60)
+           for n in range(30)]
+    story(*big, headline="The coastal storm")
+    story(publish(herald, "inland", "Storm inland", "The storm moved inland.", hours_ago=24 * 10))
+    story(publish(herald, "north", "Storm in the north", "The storm reached the north.", hours_ago=24 * 20))
+    pages = [search_stories("storm", page=number, per_page=1) for number in (1, 2, 3)]
+    assert [hit.story.headline for page in pages for hit in page.hits] == [
+        "The coastal storm", "Storm inland", "Storm in the north"]
+    assert [page.has_next for page in pages] == [True, True, False]
+
+
+def test_articles_in_no_story_yet_leave_the_page_to_those_in_one(herald):
+    # Newest and best matching, but not yet clustered: more of them than one lookup of stories reads.
+    for n in range(20):
+        publish(herald, f"loose{n}", f"Storm update {n}", "The storm hit the coast.", hours_ago=0.5 + n / 60)
+    story(publish(herald, "old", "Storm report", "The storm hit the coast.", hours_ago=30))
+    story(publish(herald, "older", "Storm archive", "The storm hit the coast.", hours_ago=60))
+    first = search_stories("storm", per_page=1)
+    assert [hit.story.headline for hit in first.hits] == ["Storm report"] and first.has_next
+    assert headlines("storm") == ["Storm report", "Storm archive"]
+
+
 def test_stories_without_a_match_in_their_articles_are_not_returned(herald):
     story(publish(herald, "bridge", "Council approves the bridge", BRIDGE))
     Story.objects.create(headline="A bridge with no articles")
