@@ -182,21 +182,22 @@ def test_entities_escaped_twice_in_meta_are_decoded():
     assert read_metadata(tree, URL).title == "Ana\u2019s storm diary"
 
 
+# OpenGraph publication and modification times, on different days.
+META_PUBLISHED_AND_MODIFIED = ('<meta property="article:published_time" content="2025-01-29T20:47:55+00:00">'
+                               '<meta property="article:modified_time" content="2025-08-19T09:00:00+00:00">')
+
+
 def test_date_printed_by_the_headline_is_the_day_readers_see_with_the_metadata_time_when_they_agree():
     schema = ('<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2025-01-29T20:47:55+00:00",'
               ' "dateModified": "2025-08-19T09:00:00+00:00"}</script>')
     revised = page(head=schema, body='<article><h1>Storm</h1><p>Ana Ruiz, August 19, 2025</p><p>Text.</p></article>')
     assert read_metadata(revised, URL).published == "2025-08-19T09:00:00+00:00"
-    head = ('<meta property="article:published_time" content="2025-01-29T20:47:55+00:00">'
-            '<meta property="article:modified_time" content="2025-08-19T09:00:00+00:00">')
-    printed = page(head=head, body='<article><h1>Storm</h1><p>By Ana Ruiz · March 3, 2025</p><p>Text.</p></article>')
+    printed = page(head=META_PUBLISHED_AND_MODIFIED, body='<article><h1>Storm</h1><p>By Ana Ruiz · March 3, 2025</p><p>Text.</p></article>')
     assert read_metadata(printed, URL).published == "2025-03-03"
 
 
 def test_the_modification_day_printed_by_the_headline_gives_way_to_the_meta_tags_publication():
-    head = ('<meta property="article:published_time" content="2025-01-29T20:47:55+00:00">'
-            '<meta property="article:modified_time" content="2025-08-19T09:00:00+00:00">')
-    tree = page(head=head, body='<article><h1>Storm</h1><p>Ana Ruiz, August 19, 2025</p><p>Text.</p></article>')
+    tree = page(head=META_PUBLISHED_AND_MODIFIED, body='<article><h1>Storm</h1><p>Ana Ruiz, August 19, 2025</p><p>Text.</p></article>')
     assert read_metadata(tree, URL).published == "2025-01-29T20:47:55+00:00"
 
 
