@@ -95,9 +95,12 @@ def assign_story(article: Article, features: Features | None = None) -> int:
     features = features or describe_article(article)
     when = arrival_time(article)
     with transaction.atomic(), locked_window() as window:
+        store_features(article, features)
         close_quiet_stories(window, when)
         decision = window.clusterer.decide(str(article.pk), features, when)
-        return join_story(window, article, features, when, decision)
+        key = join_story(window, article, features, when, decision)
+        summarize(window, key, new=decision.story is None)
+        return key
 
 
 @contextmanager
@@ -150,7 +153,7 @@ def assign_batch(limit: int = BATCH) -> int:
                 window.clusterer.remove(str(article.pk))  # its story was deleted from under it: decide afresh
             close_quiet_stories(window, when)
             decision = window.clusterer.decide(str(article.pk), features, when)
-            key = join_story(window, article, features, when, decision, features_stored=True, summarize_now=False)
+            key = join_story(window, article, features, when, decision)
             if decision.story is None:
                 started.add(key)
             joined[key] = joined.get(key, 0) + 1
@@ -184,17 +187,17 @@ def waiting_articles(limit: int) -> list[tuple[Article, Features, datetime]]:
     return waiting
 
 
-def join_story(window: Window, article: Article, features: Features, when: datetime, decision: Decision,
-               features_stored: bool = False, summarize_now: bool = True) -> int:
-    """Write a decision: the article's story, its reason, the event others replay; then apply it here."""
+def join_story(window: Window, article: Article, features: Features, when: datetime, decision: Decision) -> int:
+    """Write a decision: the article's story, its reason, the event others replay; then apply it here.
+
+    The article's features are already stored, and the story's summary is the caller's to bring up to
+    date: once per article (`assign_story`) or once per batch (`assign_batch`)."""
     key = decision.story
     if key is None:
         key = insert_instance(Story(headline=article.title, lead_article=article, first_seen=when, last_updated=when,
                                     article_count=1, source_count=1, language=features.language))[0]
     reason = decision.reason.as_json()
     copy_of = int(decision.reason.copy_of) if decision.reason.copy_of else None
-    if not features_stored:
-        insert_row(ArticleFeatures, article_id=article.pk, data=features.as_json(), when=when)
     update_row(Article, article.pk, story_id=key, assignment=reason, copy_of_id=copy_of)
     article.story_id, article.assignment, article.copy_of_id = key, reason, copy_of
     window.clusterer.add(str(article.pk), features, when, key)
@@ -204,8 +207,6 @@ def join_story(window: Window, article: Article, features: Features, when: datet
         if Article.objects.filter(story_id=gone, pinned=True).exists():
             continue  # a moderator placed articles there: clustering does not move them
         absorb(window, key, gone)
-    if summarize_now:
-        summarize(window, key, new=decision.story is None)
     return key
 
 

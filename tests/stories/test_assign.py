@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsdesk.catalog.subscriptions import subscribe
-from newsdesk.stories.assign import assign_story, describe_article, drop_window, join_story, locked_window, prune_events
+from newsdesk.stories.assign import (assign_story, describe_article, drop_window, join_story, locked_window, prune_events,
+                                     store_features, summarize)
 from newsdesk.stories.cluster import Decision, Reason
 from newsdesk.store.articles import ArticleData, save_article
 from newsdesk.store.models import Article, ClusterEvent, Story
@@ -182,7 +183,10 @@ def test_stories_that_converge_merge_and_every_worker_replays_the_merge():
     # The clusterer said: the bridge joins the quake story, and the chess story is the same event.
     decision = Decision(quake.story_id, Reason("similar", 0.5, (), 1.0, None), merge=(chess.story_id,))
     with transaction.atomic(), locked_window() as window:
-        join_story(window, bridge, describe_article(bridge), bridge.when, decision)
+        features = describe_article(bridge)
+        store_features(bridge, features)
+        join_story(window, bridge, features, bridge.when, decision)
+        summarize(window, quake.story_id)
 
     gone = Story.objects.get(pk=chess.story_id)
     assert gone.merged_into_id == quake.story_id and gone.article_count == 0
