@@ -333,7 +333,8 @@ def test_huge_body_streams_until_the_client_gives_up(sim: Simulator) -> None:
 def test_gzip_bomb_is_small_on_the_wire_and_huge_inflated(sim: Simulator) -> None:
     url = sim.feed_urls()[0]
     sim.set_fault(url, "gzip_bomb")
-    with httpx.Client() as http, http.stream("GET", url) as response:
+    # httpx's default 5 s read timeout: a loaded machine has been seen to take longer to send the bomb.
+    with httpx.Client(timeout=60) as http, http.stream("GET", url) as response:
         raw = b"".join(response.iter_raw())
     assert response.headers["content-encoding"] == "gzip"
     assert len(raw) < 1_000_000
