@@ -167,23 +167,17 @@ def _filters(connection, source_column: str | None, moment_column: str, source_i
 
 class SqliteIndex:
     """An FTS5 table of each article's title, text, outlet name and outlet key ("s" and its id), its rowid
-    the article's id; beside it search_moment, each article's time (a Julian day) with an index, and
-    search_title, an FTS5 table of the titles alone, for relevance."""
+    the article's id; beside it search_moment, each article's time (a Julian day) with an index."""
 
     TABLES = [
         """CREATE VIRTUAL TABLE IF NOT EXISTS search_article USING fts5(
             title, text, outlet, source_key, tokenize = 'porter unicode61 remove_diacritics 2')""",
-        # Matching the title column of search_article reads the position lists of every article holding a
-        # word, text included; the titles' own index holds only the articles with the word in their title.
-        """CREATE VIRTUAL TABLE IF NOT EXISTS search_title USING fts5(
-            title, tokenize = 'porter unicode61 remove_diacritics 2')""",
         "CREATE TABLE IF NOT EXISTS search_moment (id INTEGER PRIMARY KEY, moment REAL NOT NULL)",
         "CREATE INDEX IF NOT EXISTS search_moment_time ON search_moment (moment)",
     ]
     INDEX_ARTICLE = """
             INSERT INTO search_article (rowid, title, text, outlet, source_key)
             VALUES (new.id, new.title, new.text, (SELECT name FROM store_source WHERE id = new.source_id), 's' || new.source_id);
-            INSERT INTO search_title (rowid, title) VALUES (new.id, new.title);
             INSERT OR REPLACE INTO search_moment (id, moment) VALUES (new.id, julianday(coalesce(new.published, new.fetched)));"""
     # Only what is indexed wakes the update trigger: clustering rewrites story_id all the time.
     TRIGGERS = [
@@ -192,12 +186,10 @@ class SqliteIndex:
         f"""CREATE TRIGGER IF NOT EXISTS search_article_update AFTER UPDATE OF title, text, source_id, published, fetched
         ON store_article WHEN old.title IS NOT new.title OR old.text IS NOT new.text OR old.source_id IS NOT new.source_id
             OR old.published IS NOT new.published OR old.fetched IS NOT new.fetched BEGIN
-            DELETE FROM search_article WHERE rowid = old.id;
-            DELETE FROM search_title WHERE rowid = old.id;{INDEX_ARTICLE}
+            DELETE FROM search_article WHERE rowid = old.id;{INDEX_ARTICLE}
         END""",
         """CREATE TRIGGER IF NOT EXISTS search_article_delete AFTER DELETE ON store_article BEGIN
             DELETE FROM search_article WHERE rowid = old.id;
-            DELETE FROM search_title WHERE rowid = old.id;
             DELETE FROM search_moment WHERE id = old.id;
         END""",
         """CREATE TRIGGER IF NOT EXISTS search_source_rename AFTER UPDATE OF name ON store_source
@@ -219,8 +211,8 @@ class SqliteIndex:
     @classmethod
     def uninstall(cls, cursor) -> None:
         cls.drop_triggers(cursor)
-        for table in ("search_article", "search_title", "search_moment"):
-            cursor.execute(f"DROP TABLE IF EXISTS {table}")
+        cursor.execute("DROP TABLE IF EXISTS search_article")
+        cursor.execute("DROP TABLE IF EXISTS search_moment")
 
     @classmethod
     def installed(cls, cursor) -> bool:
@@ -239,19 +231,13 @@ class SqliteIndex:
 
     @classmethod
     def rebuild(cls, cursor) -> None:
-        for table in ("search_article", "search_title", "search_moment"):
-            cursor.execute(f"DELETE FROM {table}")
+        cursor.execute("DELETE FROM search_article")
+        cursor.execute("DELETE FROM search_moment")
         cursor.execute("""INSERT INTO search_article (rowid, title, text, outlet, source_key)
             SELECT a.id, a.title, a.text, s.name, 's' || a.source_id
             FROM store_article a JOIN store_source s ON s.id = a.source_id""")
-        cls.rebuild_titles(cursor)
         cursor.execute("""INSERT INTO search_moment (id, moment)
             SELECT id, julianday(coalesce(published, fetched)) FROM store_article""")
-
-    @staticmethod
-    def rebuild_titles(cursor) -> None:
-        cursor.execute("DELETE FROM search_title")
-        cursor.execute("INSERT INTO search_title (rowid, title) SELECT id, title FROM store_article")
 
     @staticmethod
     def expression(query: str) -> str:
@@ -261,9 +247,9 @@ class SqliteIndex:
 
     @staticmethod
     def title_expression(query: str) -> str:
-        """An FTS5 expression of search_title matching any of the words and phrases the reader wants."""
+        """An FTS5 expression matching any of the words and phrases the reader wants, in the title."""
         wanted = ['"' + text.replace('"', '""') + '"' for kind, text in query_terms(query) if kind in ("word", "phrase")]
-        return " OR ".join(wanted)
+        return "{title} : (" + " OR ".join(wanted) + ")"
 
     @classmethod
     def candidates(cls, connection, query: str, expression: str, source_id, since, until) -> tuple[str, list] | None:
@@ -293,7 +279,7 @@ class SqliteIndex:
         # Not bm25(): it counts every article that holds each word, a scan of the whole index for a
         # common one, whatever the LIMIT. The relevance is where the words are: each match in the
         # title counts TITLE_WEIGHT times the text's, as title (A) against text (D) in PostgreSQL's ts_rank.
-        # The title's words are counted by a match of the titles over the candidates' range of ids, highlighting
+        # The title's words are counted by a second match over the candidates' range of ids, highlighting
         # only the candidates' titles that hold one: highlight() on every candidate took most of the search.
         # Both are MATERIALIZED, each computed once: matched is read four times, and titled left to the
         # planner cost a tenth more.
@@ -302,8 +288,8 @@ class SqliteIndex:
                 JOIN search_moment ON search_moment.id = search_article.rowid
                 WHERE search_article MATCH %s{bounds} ORDER BY search_article.rowid DESC LIMIT {CANDIDATES}),
             titled AS MATERIALIZED (
-                SELECT rowid AS id, highlight(search_title, 0, %s, '') AS title FROM search_title
-                WHERE search_title MATCH %s AND rowid BETWEEN (SELECT min(id) FROM matched) AND (SELECT max(id) FROM matched)
+                SELECT rowid AS id, highlight(search_article, 0, %s, '') AS title FROM search_article
+                WHERE search_article MATCH %s AND rowid BETWEEN (SELECT min(id) FROM matched) AND (SELECT max(id) FROM matched)
                 AND +rowid IN (SELECT id FROM matched)),
             candidates AS (
                 SELECT m.id, 1.0 + {TITLE_WEIGHT} * coalesce(length(t.title) - length(replace(t.title, %s, '')), 0) AS relevance,
