@@ -281,8 +281,7 @@ class SqliteIndex:
         # title counts TITLE_WEIGHT times the text's, as title (A) against text (D) in PostgreSQL's ts_rank.
         # The title's words are counted by a second match over the candidates' range of ids, highlighting
         # only the candidates' titles that hold one: highlight() on every candidate took most of the search.
-        # Both are MATERIALIZED, each computed once: matched is read four times, and titled left to the
-        # planner cost a tenth more.
+        # Both are MATERIALIZED, computed once each: matched is read four times.
         ctes = f"""matched AS MATERIALIZED (
                 SELECT search_moment.id, search_moment.moment FROM search_article
                 JOIN search_moment ON search_moment.id = search_article.rowid
