@@ -2,12 +2,11 @@
 
 Everything that differs between the two databases is in this file: the index table and the triggers
 that keep it in step with store_article (so bulk writes and other processes are indexed too), the
-query syntax, relevance and highlighted snippets. Callers use `matches`, `snippets` and `rebuild`.
+query syntax, relevance and highlighted snippets. Callers use `best_per_story`, `snippets` and `rebuild`.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,8 +31,8 @@ TITLE_WEIGHT = 10.0  # SQLite: a match in the title against one in the text
 @dataclass(slots=True)
 class Match:
     article_id: int
-    relevance: float  # higher is better; comparable only within one query
-    moment: float  # published, else fetched, in seconds since 1970 (UTC)
+    story_id: int
+    score: float  # relevance weighed by age, higher is better; comparable only within one query
 
 
 @dataclass
@@ -42,17 +41,49 @@ class Snippet:
     text: SafeString  # a passage of its text around the match, matched words in <mark>
 
 
-def matches(query: str, *, source_id: int | None = None, since: datetime | None = None,
-            until: datetime | None = None, using: str = "default") -> list[Match]:
-    """The most recent CANDIDATES articles that match query and the filters, with their relevance, newest first.
-
-    Whether an article is in a story is left to the caller: reading that for every candidate cost more
-    than the match itself, and only the best few are shown."""
+def best_per_story(query: str, *, now: float, recency_days: float, wanted: int, source_id: int | None = None,
+                   since: datetime | None = None, until: datetime | None = None,
+                   using: str = "default") -> tuple[list[Match], int]:
+    """The best match of each of the first `wanted` stories among the newest CANDIDATES matches of query and the
+    filters, best first, and how many candidates there were. The score is the relevance divided by
+    1 + age / recency_days (now: a timestamp); articles in no story are left out."""
     connection = connections[using]
-    expression = _backend(connection).expression(query)
+    backend = _backend(connection)
+    expression = backend.expression(query)
     if not expression:
-        return []
-    return _backend(connection).matches(connection, query, expression, source_id, since, until)
+        return [], 0
+    candidates = backend.candidates(connection, query, expression, source_id, since, until)
+    if candidates is None:
+        return [], 0
+    # Only the best-scored candidates are looked up for their story: the article table's rows hold whole texts.
+    # If those few hold fewer stories than wanted (one story's articles ranking above the rest), more are read.
+    scored = 4 * wanted
+    while True:
+        found, total = _ranked(connection, candidates, now, recency_days, scored, wanted)
+        if len(found) >= wanted or scored >= total:
+            return found, total
+        scored *= 4
+
+
+def _ranked(connection, candidates: tuple[str, list], now: float, recency_days: float, scored: int,
+            wanted: int) -> tuple[list[Match], int]:
+    """One statement from the match to the page: what reaches Python is the page, not the thousand candidates."""
+    ctes, params = candidates
+    sql = f"""WITH {ctes},
+        scored AS MATERIALIZED (
+            SELECT id, relevance / (1 + (CASE WHEN moment < %s THEN %s - moment ELSE 0 END) / (86400.0 * %s)) AS score
+            FROM candidates ORDER BY score DESC, id DESC LIMIT %s),
+        placed AS (
+            SELECT s.id, a.story_id, s.score,
+                row_number() OVER (PARTITION BY a.story_id ORDER BY s.score DESC, s.id DESC) AS place
+            FROM scored s JOIN store_article a ON a.id = s.id WHERE a.story_id IS NOT NULL)
+        SELECT p.id, p.story_id, p.score, total.n FROM (SELECT count(*) AS n FROM candidates) total
+        LEFT JOIN placed p ON p.place = 1 ORDER BY p.score DESC, p.id DESC LIMIT %s"""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, now, now, recency_days, scored, wanted])
+        rows = cursor.fetchall()
+    total = rows[0][3] if rows else 0
+    return [Match(article_id, story_id, score) for article_id, story_id, score, _ in rows if article_id is not None], total
 
 
 def snippets(query: str, article_ids: list[int], *, source_id: int | None = None,
@@ -221,8 +252,8 @@ class SqliteIndex:
         return "{title} : (" + " OR ".join(wanted) + ")"
 
     @classmethod
-    def matches(cls, connection, query: str, expression: str, source_id, since, until) -> list[Match]:
-        title_expression = cls.title_expression(query)
+    def candidates(cls, connection, query: str, expression: str, source_id, since, until) -> tuple[str, list] | None:
+        """The CTEs of `candidates` (id, relevance, moment in seconds) and their parameters; None if none can match."""
         if source_id is not None:
             # The outlet as one more word to match: FTS5 intersects it with the query's words itself.
             expression = f'{expression} AND source_key : "s{int(source_id)}"'
@@ -236,7 +267,7 @@ class SqliteIndex:
                                [_julian_day(since, 0.0), _julian_day(until, 1e9)])
                 lowest, highest = cursor.fetchone()
             if lowest is None:
-                return []
+                return None
             bounds = " AND search_article.rowid BETWEEN %s AND %s"
             params += [lowest, highest]
         # The time comes from search_moment, beside the index: the article table's rows hold whole texts, and
@@ -245,25 +276,25 @@ class SqliteIndex:
             if value is not None:
                 bounds += f" AND search_moment.moment {operator} %s"
                 params.append(_julian_day(value, 0.0))
-        sql = f"""SELECT search_moment.id, (search_moment.moment - 2440587.5) * 86400.0
-            FROM search_article JOIN search_moment ON search_moment.id = search_article.rowid
-            WHERE search_article MATCH %s{bounds} ORDER BY search_article.rowid DESC LIMIT {CANDIDATES}"""
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            found = cursor.fetchall()
-            if not found:
-                return []
-            # Not bm25(): it counts every article that holds each word, a scan of the whole index for a
-            # common one, whatever the LIMIT. The relevance is where the words are: each match in the
-            # title counts TITLE_WEIGHT times the text's, as title (A) against text (D) in PostgreSQL's ts_rank.
-            # The title's words are counted by a second query over the candidates' range of ids, and only
-            # in the candidates' titles that hold one: highlight() on every candidate took most of the search.
-            cursor.execute("""SELECT rowid, highlight(search_article, 0, %s, '') FROM search_article
-                WHERE search_article MATCH %s AND rowid BETWEEN %s AND %s
-                AND +rowid IN (SELECT value FROM json_each(%s))""",
-                           [OPEN, title_expression, found[-1][0], found[0][0], json.dumps([row[0] for row in found])])
-            in_title = {article_id: title.count(OPEN) for article_id, title in cursor.fetchall()}
-        return [Match(article_id, 1.0 + TITLE_WEIGHT * in_title.get(article_id, 0), moment) for article_id, moment in found]
+        # Not bm25(): it counts every article that holds each word, a scan of the whole index for a
+        # common one, whatever the LIMIT. The relevance is where the words are: each match in the
+        # title counts TITLE_WEIGHT times the text's, as title (A) against text (D) in PostgreSQL's ts_rank.
+        # The title's words are counted by a second match over the candidates' range of ids, highlighting
+        # only the candidates' titles that hold one: highlight() on every candidate took most of the search.
+        # Both are MATERIALIZED, computed once each: matched is read four times.
+        ctes = f"""matched AS MATERIALIZED (
+                SELECT search_moment.id, search_moment.moment FROM search_article
+                JOIN search_moment ON search_moment.id = search_article.rowid
+                WHERE search_article MATCH %s{bounds} ORDER BY search_article.rowid DESC LIMIT {CANDIDATES}),
+            titled AS MATERIALIZED (
+                SELECT rowid AS id, highlight(search_article, 0, %s, '') AS title FROM search_article
+                WHERE search_article MATCH %s AND rowid BETWEEN (SELECT min(id) FROM matched) AND (SELECT max(id) FROM matched)
+                AND +rowid IN (SELECT id FROM matched)),
+            candidates AS (
+                SELECT m.id, 1.0 + {TITLE_WEIGHT} * coalesce(length(t.title) - length(replace(t.title, %s, '')), 0) AS relevance,
+                    (m.moment - 2440587.5) * 86400.0 AS moment
+                FROM matched m LEFT JOIN titled t ON t.id = m.id)"""
+        return ctes, [*params, OPEN, cls.title_expression(query), OPEN]
 
     @staticmethod
     def snippets(connection, expression: str, article_ids: list[int], source_id: int | None) -> list[tuple]:
@@ -410,7 +441,8 @@ class PostgresIndex:
         return clean_query(query) if wanted else ""
 
     @classmethod
-    def matches(cls, connection, query: str, expression: str, source_id, since, until) -> list[Match]:
+    def candidates(cls, connection, query: str, expression: str, source_id, since, until) -> tuple[str, list]:
+        """The CTEs of `candidates` (id, relevance, moment in seconds) and their parameters."""
         filters, params = _filters(connection, "e.source_id", "e.moment", source_id, since, until)
         query = f"websearch_to_tsquery('{cls.CONFIG}', %s)"
         # The newest matches along the time index: PostgreSQL takes this path when its statistics say
@@ -418,27 +450,31 @@ class PostgresIndex:
         newest = (f"SELECT e.article_id, e.moment, e.document FROM search_article e WHERE e.document @@ {query}{filters} "
                   f"ORDER BY e.moment DESC LIMIT {CANDIDATES}")
         phrase = any(kind == "phrase" and len(text.split()) > 1 for kind, text in query_terms(expression))
-        if source_id is not None and not phrase:
-            # The outlet's newest articles first: the planner would rather intersect the outlet with the
-            # GIN index's list of every article holding the words, a hundred times longer for common words.
-            window = (f"SELECT * FROM (SELECT e.* FROM search_article e WHERE true{filters} ORDER BY e.moment DESC "
-                      f"LIMIT {OUTLET_WINDOW}) w WHERE w.document @@ {query} ORDER BY w.moment DESC LIMIT {CANDIDATES}")
-            found = cls.ranked(connection, window, expression, [*params, expression])
-            with connection.cursor() as cursor:
-                cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM search_article e WHERE true{filters} "
-                               f"LIMIT {OUTLET_WINDOW + 1}) w", params)
-                beyond = cursor.fetchone()[0] > OUTLET_WINDOW
-            if len(found) >= CANDIDATES or not beyond:
-                return found
-        if not phrase:
-            return cls.ranked(connection, newest, expression, [expression, *params])
-        # The GIN index keeps no word positions: it can only answer a phrase by reading every article that
-        # has all its words, thousands when the words are common. So it is asked for those articles without
-        # the phrase, the newest PHRASE_CANDIDATES of them are read, and the phrase is checked on these.
-        words = (f"SELECT e.article_id, e.moment, e.document FROM search_article e WHERE e.document @@ {query}{filters} "
-                 f"ORDER BY e.moment DESC LIMIT {PHRASE_CANDIDATES}")
-        phrases = f"SELECT * FROM ({words}) w WHERE w.document @@ {query} ORDER BY w.moment DESC LIMIT {CANDIDATES}"
-        return cls.ranked(connection, phrases, expression, [cls.without_phrases(expression), *params, expression])
+        if phrase:
+            # The GIN index keeps no word positions: it can only answer a phrase by reading every article that
+            # has all its words, thousands when the words are common. So it is asked for those articles without
+            # the phrase, the newest PHRASE_CANDIDATES of them are read, and the phrase is checked on these.
+            words = (f"SELECT e.article_id, e.moment, e.document FROM search_article e WHERE e.document @@ {query}{filters} "
+                     f"ORDER BY e.moment DESC LIMIT {PHRASE_CANDIDATES}")
+            phrases = f"SELECT * FROM ({words}) w WHERE w.document @@ {query} ORDER BY w.moment DESC LIMIT {CANDIDATES}"
+            return f"candidates AS ({cls.ranked(phrases)})", [expression, cls.without_phrases(expression), *params, expression]
+        if source_id is None:
+            return f"candidates AS ({cls.ranked(newest)})", [expression, expression, *params]
+        # The outlet's newest articles first: the planner would rather intersect the outlet with the
+        # GIN index's list of every article holding the words, a hundred times longer for common words.
+        # Only when they hold fewer than CANDIDATES matches and the outlet has more articles is the whole
+        # index asked (PostgreSQL runs that branch only then).
+        window = (f"SELECT * FROM (SELECT e.* FROM search_article e WHERE true{filters} ORDER BY e.moment DESC "
+                  f"LIMIT {OUTLET_WINDOW}) w WHERE w.document @@ {query} ORDER BY w.moment DESC LIMIT {CANDIDATES}")
+        ctes = f"""outlet_window AS MATERIALIZED ({cls.ranked(window)}),
+            enough AS (SELECT (SELECT count(*) FROM outlet_window) >= {CANDIDATES}
+                OR (SELECT count(*) FROM (SELECT 1 FROM search_article e WHERE true{filters} LIMIT {OUTLET_WINDOW + 1}) w)
+                   <= {OUTLET_WINDOW} AS window_will_do),
+            candidates AS (
+                SELECT * FROM outlet_window WHERE (SELECT window_will_do FROM enough)
+                UNION ALL
+                SELECT * FROM ({cls.ranked(newest)}) n WHERE NOT (SELECT window_will_do FROM enough))"""
+        return ctes, [expression, *params, expression, *params, expression, expression, *params]
 
     @staticmethod
     def without_phrases(expression: str) -> str:
@@ -447,14 +483,11 @@ class PostgresIndex:
         return " ".join(parts.get(kind, lambda text: text.replace('"', " "))(text) for kind, text in query_terms(expression))
 
     @classmethod
-    def ranked(cls, connection, candidates: str, expression: str, params: list) -> list[Match]:
-        """The candidates' relevance and time."""
-        sql = f"""SELECT c.article_id, ts_rank(c.document, websearch_to_tsquery('{cls.CONFIG}', %s), 1),
-                extract(epoch FROM c.moment)::float
+    def ranked(cls, candidates: str) -> str:
+        """The candidates' id, relevance and time in seconds; its first parameter is the query."""
+        return f"""SELECT c.article_id AS id, ts_rank(c.document, websearch_to_tsquery('{cls.CONFIG}', %s), 1) AS relevance,
+                extract(epoch FROM c.moment)::float AS moment
             FROM ({candidates}) c"""
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [expression, *params])
-            return [Match(*row) for row in cursor.fetchall()]
 
     @classmethod
     def snippets(cls, connection, expression: str, article_ids: list[int], source_id: int | None) -> list[tuple]:

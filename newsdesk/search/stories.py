@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db import connection
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
@@ -83,46 +82,15 @@ def search_stories(query: str, filters: Filters | None = None, page: int = 1, pe
     """One page of the stories whose articles match query, best first; each story once, with its best article."""
     filters = filters or Filters()
     since, until = filters.bounds()
-    found = fulltext.matches(query, source_id=filters.source.pk if filters.source else None, since=since, until=until)
     page = max(page, 1)
+    source_id = filters.source.pk if filters.source else None
     # One story more than the page shows says whether another page follows.
-    best = best_per_story(found, (now or timezone.now()).timestamp(), page * per_page + 1)
+    best, candidates = fulltext.best_per_story(query, now=(now or timezone.now()).timestamp(), recency_days=RECENCY_DAYS,
+                                               wanted=page * per_page + 1, source_id=source_id, since=since, until=until)
     shown = best[(page - 1) * per_page: page * per_page]
-    hits = load_hits(query, shown, source_id=filters.source.pk if filters.source else None)
+    hits = load_hits(query, shown, source_id=source_id)
     return Results(query=fulltext.clean_query(query), hits=hits, page=page, has_next=len(best) > page * per_page,
-                   more=len(found) >= fulltext.CANDIDATES, per_page=per_page)
-
-
-def best_per_story(found: list[fulltext.Match], now: float, wanted: int) -> list[fulltext.Match]:
-    """The best match of each of the first `wanted` stories, best first, where the score weighs relevance by
-    age (now: a timestamp); articles in no story are left out."""
-    def score(match: fulltext.Match) -> float:
-        return match.relevance / (1 + max(now - match.moment, 0) / 86400 / RECENCY_DAYS)
-
-    ranked = sorted(found, key=lambda match: (-score(match), -match.article_id))
-    # Best first, a story's first match is its best one. Stories are read for the best matches only, a
-    # batch at a time: for all the candidates that took longer than finding them.
-    best, seen, start, batch = [], set(), 0, 4 * wanted
-    while start < len(ranked) and len(best) < wanted:
-        chunk = ranked[start:start + batch]
-        stories = story_ids([match.article_id for match in chunk])
-        for match in chunk:
-            story_id = stories.get(match.article_id)
-            if story_id is not None and story_id not in seen and len(best) < wanted:
-                seen.add(story_id)
-                best.append(match)
-        start, batch = start + batch, 2 * batch
-    return best
-
-
-def story_ids(article_ids: list[int]) -> dict[int, int]:
-    """The story of each of these articles that is in one, by article id."""
-    # Plain SQL: the ORM took seven times as long to build this query as the database took to answer it.
-    marks = ", ".join(["%s"] * len(article_ids))
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT id, story_id FROM {Article._meta.db_table} WHERE id IN ({marks}) AND story_id IS NOT NULL",
-                       article_ids)
-        return dict(cursor.fetchall())
+                   more=candidates >= fulltext.CANDIDATES, per_page=per_page)
 
 
 def load_hits(query: str, shown: list[fulltext.Match], source_id: int | None = None) -> list[Hit]:

@@ -71,6 +71,17 @@ def test_an_update_that_bypasses_save_is_indexed_too(herald):
     assert headlines("viaduct") == ["Council approves the bridge"]
 
 
+def test_a_retitled_article_ranks_by_its_new_title(herald, courier):
+    older = publish(herald, "old", "Old news", "The harbour reopened.", hours_ago=24 * 15)
+    story(older, headline="The older story")
+    story(publish(courier, "new", "Town news", "The harbour reopened.", hours_ago=1), headline="The newer story")
+    assert headlines("harbour") == ["The newer story", "The older story"]
+    Article.objects.filter(pk=older.pk).update(title="Harbour news: the harbour reopens")
+    assert headlines("harbour") == ["The older story", "The newer story"]
+    Article.objects.filter(pk=older.pk).update(title="Old news")
+    assert headlines("harbour") == ["The newer story", "The older story"]
+
+
 def test_a_deleted_article_is_no_longer_found(herald):
     article = publish(herald, "bridge", "Council approves the bridge", BRIDGE)
     story(article)

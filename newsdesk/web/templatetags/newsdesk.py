@@ -7,7 +7,7 @@ from datetime import datetime
 from django import template
 from django.contrib.humanize.templatetags.humanize import naturaltime
 from django.utils import timezone
-from django.utils.html import escape
+from django.utils.html import conditional_escape, escape
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.web import images
@@ -30,6 +30,28 @@ def age(when: datetime | None, now: datetime | None = None) -> SafeString | str:
     exact = f"{local.day} {MONTHS[local.month]} {local.year}, {local:%H:%M} {local.tzname()}"
     # Digits, English month names and a zone abbreviation: nothing here needs escaping.
     return mark_safe(f'<time datetime="{local.isoformat()}" title="{escape(exact)}">{words_ago(when, now)}</time>')
+
+
+@register.simple_tag
+def search_results(items: list[dict]) -> SafeString:
+    """The <li> of each search result (items as the search view prepares them), every value escaped but the
+    marked title and snippet, which come escaped."""
+    # Built here rather than by a loop in the template: twenty results took the template half of the page's time.
+    now = timezone.now()
+    html = []
+    for item in items:
+        link = f'<a class="story-link" href="{escape(item["href"])}">'
+        heading = (f'{link}{escape(item["headline"])}</a>\n      <p class="hit-title">{conditional_escape(item["title"])}</p>'
+                   if item["headline"] else f'{link}{conditional_escape(item["title"])}</a>')
+        sources = f' · <span class="count">{int(item["sources"])} sources</span>' if item["sources"] > 1 else ""
+        html.append(f"""<li class="story-item">
+      {heading}
+      <p class="snippet">{conditional_escape(item["snippet"])}</p>
+      <div class="meta">
+        <span class="outlet">{escape(item["outlet"])}</span> · {age(item["when"], now)}{sources}
+      </div>
+    </li>""")
+    return mark_safe("\n    ".join(html))  # noqa: S308 - every value escaped above
 
 
 def words_ago(when: datetime, now: datetime | None = None) -> str:
