@@ -47,7 +47,8 @@ def store_push_task(feed_id: int, body: bytes) -> None:
 
 
 def ask_for_assignment() -> None:
-    """Queue an assigner's turn for the articles just stored, unless one is already queued and not yet begun."""
+    """Ask for an assigner's turn for the articles just stored: raise the flag, and queue a task for the turn
+    unless one is already queued and not yet begun, or this worker's assigner process watches the flag."""
     # Called after the articles committed; the flag is cleared only by an assigner holding its turn,
     # just before it looks for waiting articles, so whatever committed before this call is seen.
     if HUEY.put_if_empty(ASSIGNMENT_ASKED, "1") and not assigner_beside():

@@ -22,7 +22,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Callable, Iterator
+from typing import Callable, ContextManager, Iterator
 
 from django.conf import settings
 
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 ADVISORY_LOCK = 0x6E657773  # "news": the one key every worker takes to change story membership
 ASSIGNER_LOCK = 0x61737369  # "assi": held by the installation's one assigner for the whole of its turn
+ASSIGNER_LEAD = 0x6C656164  # "lead": held for its lifetime by the one assigner process that watches for work
 # Articles per assigning transaction: a moderator, and on SQLite every writer, waits at most one batch
 # (about 0.5 s on a loaded machine), then has its turn before the next one.
 BATCH = 25
@@ -103,15 +104,12 @@ def assign_story(article: Article, features: Features | None = None) -> int:
         return key
 
 
-ASSIGNER_LEAD = 0x6C656164  # "lead": held for its lifetime by the one assigner process that watches for work
-
-
-def assigner_turn(wait: bool = True):
+def assigner_turn(wait: bool = True) -> ContextManager[bool]:
     """Be the installation's one assigner for the block; yield False at once if another is and wait is false."""
     return installation_lock(ASSIGNER_LOCK, "assigner.lock", wait)
 
 
-def assigner_lead(wait: bool = True):
+def assigner_lead(wait: bool = True) -> ContextManager[bool]:
     """Be the one assigner process that watches for work (the others stand by); yield False if another is and wait is false."""
     return installation_lock(ASSIGNER_LEAD, "assigner-lead.lock", wait)
 
