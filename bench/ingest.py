@@ -4,12 +4,13 @@
     .venv/bin/python bench/ingest.py --feeds 200 --hosts 10  # a quick look
 
 For each configuration (SQLite with the embedded queue; PostgreSQL with Redis), each with two
-worker processes as `newsdesk run` starts on a 2-core machine, it prints: the end-to-end ingestion
+worker processes as `newsdesk run` starts on a 2-core machine (each with the assigner process it
+starts beside it), it prints: the end-to-end ingestion
 rate (fetch, parse, extract, store, cluster) in articles per second, counted until the last
 article has its story (and the lag from an article's storing to its story: p50, p95, max), beside
 the rate of extraction alone on pages of the same kind, measured just before and just after, in
 one process and in as many processes as the workers; the workers' CPU time per article beside extraction's CPU time per
-page (the figure other jobs on the machine move least); the time to re-poll every feed once
+page (the figure other jobs on the machine move least; counting the assigner processes); the time to re-poll every feed once
 unchanged (all must be answered 304) and the workers' CPU per re-polled feed; the most concurrent
 requests any host saw (against the setting); and the peak memory of the worker processes.
 Ratios are what to compare: the machines are noisy. --without-stories is a diagnostic that skips
@@ -45,15 +46,16 @@ NEWSDESK = [sys.executable, "-m", "newsdesk.cli"]
 # A diagnostic, not a configuration: the same worker with story clustering (issue 5's cost, and a
 # lock every article waits for) replaced by nothing, to show what the rest of the pipeline costs.
 WORKER_WITHOUT_STORIES = """
-from newsdesk.cli import main, setup_django
-setup_django()
+import subprocess, sys
+import newsdesk.cli as cli
+cli.setup_django()
 import newsdesk.ingest.refresh as refresh
 import newsdesk.tasks as tasks
 refresh.describe_text = lambda *args, **kwargs: None
 refresh.store_features = lambda article, features: None
 tasks.ask_for_assignment = lambda: None
-tasks.assign_waiting = lambda: 0
-main(["worker"])
+cli.start_assigner = lambda: subprocess.Popen([sys.executable, "-c", "import time; time.sleep(10**6)"])  # an assigner that does nothing
+cli.main(["worker"])
 """
 
 
@@ -83,10 +85,10 @@ def extract_pages_cpu(pages: list[tuple[str, bytes]]) -> float:
 
 
 def cpu_seconds(pids: list[int]) -> float:
-    """User and system CPU time these (still running) processes have used so far."""
+    """User and system CPU time these (still running) processes and their descendants have used so far."""
     ticks = os.sysconf("SC_CLK_TCK")
     total = 0.0
-    for pid in pids:
+    for pid in process_tree(pids):
         try:
             fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
         except OSError:
@@ -102,8 +104,8 @@ def sample_pages(simulator: Simulator, count: int) -> list[tuple[str, bytes]]:
         return [(url, client.get(url).content) for url in urls[::step][:count]]
 
 
-def rss_of_tree(pids: list[int]) -> int:
-    """Resident memory in bytes of these processes and all their descendants."""
+def process_tree(pids: list[int]) -> list[int]:
+    """These processes and all their descendants (a worker's assigner process among them)."""
     children: dict[int, list[int]] = {}
     for entry in Path("/proc").iterdir():
         if entry.name.isdigit():
@@ -112,10 +114,18 @@ def rss_of_tree(pids: list[int]) -> int:
             except (OSError, IndexError, ValueError):
                 continue
             children.setdefault(parent, []).append(int(entry.name))
-    total, stack = 0, list(pids)
+    tree, stack = [], list(pids)
     while stack:
         pid = stack.pop()
+        tree.append(pid)
         stack.extend(children.get(pid, []))
+    return tree
+
+
+def rss_of_tree(pids: list[int]) -> int:
+    """Resident memory in bytes of these processes and all their descendants."""
+    total = 0
+    for pid in process_tree(pids):
         try:
             for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):

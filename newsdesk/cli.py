@@ -298,15 +298,62 @@ def web(host: str | None, port: int | None) -> None:
 
 @main.command()
 def worker() -> None:
-    """Run queued jobs and the periodic scheduler until stopped."""
+    """Run queued jobs and the periodic scheduler until stopped, with an assigner process beside them."""
     setup_django()
+    import threading
+
     from django.core.management import call_command
 
-    from newsdesk.tasks import assign_stranded_articles, enqueue_due_feeds
+    import newsdesk.tasks as tasks
 
-    enqueue_due_feeds.call_local()  # poll what is due now rather than at the next minute
-    assign_stranded_articles.call_local()  # and give a story to what a stopped worker stored, before the sweep would
-    call_command("run_huey")
+    stopped = threading.Event()
+    tasks.assigner_process = start_assigner()
+    # A process of its own, so that deciding stories does not share a GIL with the ingesting threads.
+    threading.Thread(target=keep_assigner, args=(stopped,), name="assigner-keeper", daemon=True).start()
+    try:
+        tasks.enqueue_due_feeds.call_local()  # poll what is due now rather than at the next minute
+        call_command("run_huey")
+    finally:
+        stopped.set()
+        stop_child(tasks.assigner_process)
+
+
+def start_assigner() -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "assigner", "--worker", str(os.getpid())])
+
+
+def keep_assigner(stopped) -> None:
+    """Start the worker's assigner process again whenever it exits, until the worker stops."""
+    import newsdesk.tasks as tasks
+
+    while not stopped.wait(1.0):
+        if tasks.assigner_process.poll() is not None:
+            click.echo(f"worker: the assigner process exited with status {tasks.assigner_process.returncode}; "
+                       "starting another", err=True)
+            tasks.assigner_process = start_assigner()
+
+
+def stop_child(child: subprocess.Popen) -> None:
+    if child.poll() is None:
+        child.terminate()
+    try:
+        child.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        child.kill()
+
+
+@main.command()
+@click.option("--worker", "worker_pid", type=int, help="Stop when this parent process is gone (how `newsdesk worker` starts it).")
+def assigner(worker_pid: int | None) -> None:
+    """Give stored articles their stories until stopped (`newsdesk worker` runs one; one at a time leads)."""
+    signalled = []
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda number, frame: signalled.append(number))
+    setup_django()
+    from newsdesk.tasks import serve_assignments
+
+    # A worker killed outright (SIGKILL) cannot stop it: it stops by itself, between two batches.
+    serve_assignments(lambda: not signalled and (worker_pid is None or os.getppid() == worker_pid))
 
 
 @main.command()

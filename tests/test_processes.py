@@ -110,3 +110,40 @@ def test_run_demo_serves_a_populated_front_page_without_internet(tmp_path):
     output = process.stdout.read()
     assert f"Newsdesk is running at http://127.0.0.1:{port}/" in output
     assert process.returncode == 0, output
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    if int(stat.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+def running(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["stopped", "killed"])
+def test_a_worker_stopped_or_killed_outright_leaves_no_assigner_process_behind(tmp_path, how):
+    environment = {**os.environ, "NEWSDESK_DATA_DIR": str(tmp_path), "NEWSDESK_DATABASE_URL": "", "NEWSDESK_REDIS_URL": ""}
+    subprocess.run([sys.executable, "-m", "newsdesk.cli", "migrate"], env=environment, check=True, capture_output=True, timeout=120)
+    worker = subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "worker"], env=environment,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        assigners = wait_for(lambda: children_of(worker.pid), "the worker's assigner process")
+        assert worker.poll() is None, "the worker should be running"
+        worker.send_signal(how)
+        worker.wait(timeout=60)
+        wait_for(lambda: not any(running(pid) for pid in assigners), "its assigner process to stop")
+    finally:
+        stop(worker)

@@ -22,7 +22,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Iterator
+from typing import Callable, ContextManager, Iterator
 
 from django.conf import settings
 
@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 ADVISORY_LOCK = 0x6E657773  # "news": the one key every worker takes to change story membership
 ASSIGNER_LOCK = 0x61737369  # "assi": held by the installation's one assigner for the whole of its turn
+ASSIGNER_LEAD = 0x6C656164  # "lead": held for its lifetime by the one assigner process that watches for work
 # Articles per assigning transaction: a moderator, and on SQLite every writer, waits at most one batch
 # (about 0.5 s on a loaded machine), then has its turn before the next one.
 BATCH = 25
@@ -103,22 +104,32 @@ def assign_story(article: Article, features: Features | None = None) -> int:
         return key
 
 
-@contextmanager
-def assigner_turn(wait: bool = True) -> Iterator[bool]:
+def assigner_turn(wait: bool = True) -> ContextManager[bool]:
     """Be the installation's one assigner for the block; yield False at once if another is and wait is false."""
+    return installation_lock(ASSIGNER_LOCK, "assigner.lock", wait)
+
+
+def assigner_lead(wait: bool = True) -> ContextManager[bool]:
+    """Be the one assigner process that watches for work (the others stand by); yield False if another is and wait is false."""
+    return installation_lock(ASSIGNER_LEAD, "assigner-lead.lock", wait)
+
+
+@contextmanager
+def installation_lock(key: int, name: str, wait: bool) -> Iterator[bool]:
+    """Hold one lock of the whole installation for the block, released when its holder dies; yield whether held."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT {'pg_advisory_lock' if wait else 'pg_try_advisory_lock'}(%s)", [ASSIGNER_LOCK])
+            cursor.execute(f"SELECT {'pg_advisory_lock' if wait else 'pg_try_advisory_lock'}(%s)", [key])
             held = wait or cursor.fetchone()[0]
         try:
             yield held
         finally:
             if held and connection.connection is not None:  # a lost connection took its session's lock with it
                 with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_unlock(%s)", [ASSIGNER_LOCK])
+                    cursor.execute("SELECT pg_advisory_unlock(%s)", [key])
         return
     # SQLite lives on one machine: a file lock, which the kernel drops when its holder dies.
-    descriptor = os.open(str(settings.NEWSDESK["DATA_DIR"] / "assigner.lock"), os.O_RDWR | os.O_CREAT, 0o644)
+    descriptor = os.open(str(settings.NEWSDESK["DATA_DIR"] / name), os.O_RDWR | os.O_CREAT, 0o644)
     try:
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
@@ -130,10 +141,10 @@ def assigner_turn(wait: bool = True) -> Iterator[bool]:
         os.close(descriptor)
 
 
-def assign_waiting() -> int:
-    """Assign every stored article still without a story, oldest first, in batches; return how many."""
+def assign_waiting(keep_going: Callable[[], bool] = lambda: True) -> int:
+    """Assign every stored article still without a story, oldest first, in batches, while keep_going(); return how many."""
     total = 0
-    while assigned := assign_batch():
+    while keep_going() and (assigned := assign_batch()):
         total += assigned
         # Writers waiting for their turn (on SQLite, every ingesting thread) go first: neither the
         # thread lock nor the file lock is fair to a thread that asks again at once.

@@ -6,13 +6,14 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from newsdesk.stories.assign import assign_waiting, assigner_turn, drop_window
+from newsdesk.stories.assign import assign_waiting, assigner_lead, assigner_turn, drop_window
 from newsdesk.stories.moderate import move_article
 from newsdesk.store.models import Article, ArticleFeatures, ClusterEvent, Story
 from test_assign import CHESS, QUAKE_COURIER, QUAKE_HERALD  # tests/stories is on the path, as for every test here
@@ -214,3 +215,60 @@ def test_a_moderator_move_made_while_a_batch_runs_waits_for_the_batch_and_then_h
     assert not Article.objects.filter(story__isnull=True).exists()
     story = Story.objects.get(pk=quake.story_id)
     assert story.article_count == story.articles.count() == 3  # the herald, the wire copy, and the moved chess piece
+
+
+def assigner_process() -> subprocess.Popen:
+    environment = {**os.environ, "NEWSDESK_DATABASE_URL": database_url()}
+    return subprocess.Popen([sys.executable, "-m", "newsdesk.cli", "assigner"], env=environment,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+
+
+def wait_until(condition, what: str, seconds: float = 90) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.1)
+
+
+def lead_taken() -> bool:
+    with assigner_lead(wait=False) as held:
+        return not held
+
+
+@pytest.mark.django_db(transaction=True)
+def test_assigner_processes_one_leads_and_when_it_is_killed_another_assigns_what_is_stored_next(monkeypatch):
+    from huey.contrib.djhuey import HUEY
+
+    import newsdesk.tasks as tasks
+
+    HUEY.flush()
+    first = assigner_process()
+    second = None
+    try:
+        wait_until(lead_taken, "the first assigner process to lead")
+        second = assigner_process()
+        # As in a worker whose assigner process lives: a store raises the flag and queues no task.
+        monkeypatch.setattr(tasks, "assigner_process", first)
+        for arrival in ARRIVALS[:4]:
+            store_waiting(*arrival)
+            tasks.ask_for_assignment()
+        assert HUEY.pending_count() == 0
+        wait_until(lambda: not Article.objects.filter(story__isnull=True).exists(), "the leader to assign")
+
+        first.send_signal(signal.SIGKILL)
+        first.wait(timeout=30)
+        monkeypatch.setattr(tasks, "assigner_process", second)
+        for arrival in ARRIVALS[4:]:
+            store_waiting(*arrival)
+            tasks.ask_for_assignment()
+        wait_until(lambda: not Article.objects.filter(story__isnull=True).exists(), "the second to take over and assign")
+        assert second.poll() is None, second.stderr.read()
+    finally:
+        for process in (first, second):
+            if process is not None and process.poll() is None:
+                process.kill()
+                process.wait()
+    HUEY.flush()
+    for article_id in Article.objects.values_list("id", flat=True):
+        assert ClusterEvent.objects.filter(kind="add", article_id=article_id).count() == 1
+    assert sum(Story.objects.values_list("article_count", flat=True)) == len(ARRIVALS)
