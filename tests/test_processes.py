@@ -17,7 +17,7 @@ from newsdesk.catalog.subscriptions import subscribe
 from newsdesk.store.models import Article, Feed, Story
 from tests_support import database_url
 
-WAIT_SECONDS = 90
+WAIT_SECONDS = 180  # a deadline, not a timing: `run --demo` starts several processes (web, worker, assigner), slow on a loaded machine
 
 
 def free_port() -> int:
