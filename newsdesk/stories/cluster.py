@@ -188,7 +188,7 @@ class Clusterer:
         norm = math.sqrt(_dot(grown, grown)) or 1.0
         noise = self.config.noise_factor * self._noise()
         least = max(self.config.merge_threshold, noise)
-        rehome = max(self.config.threshold, noise) * self.config.rehome_margin
+        rehome = self._bar(len(story.members) + 1, norm, noise) * self.config.rehome_margin
         merging = []
         for other in near:
             state = self._stories[other]
@@ -222,22 +222,24 @@ class Clusterer:
             scored.append((self._score(vector, features, story, member_best.get(key, 0.0), moment), key))
         scored.sort(key=lambda item: (-item[0], item[1]))
         floor = config.noise_factor * self._noise()
-        best = next(((score, key) for score, key in scored if score >= self._bar(self._stories[key], floor)), None)
+        stories = self._stories
+        best = next(((score, key) for score, key in scored
+                     if score >= self._bar(len(stories[key].members), math.sqrt(stories[key].norm2), floor)), None)
         if best is None:
             return None, []
         # Only stories the article itself is near can converge with its story: it is the new evidence.
         near = [key for score, key in scored if key != best[1] and score >= config.threshold * config.bridge_share]
         return (best[1], best[0]), near
 
-    def _bar(self, story: _Story, floor: float) -> float:
-        """The evidence an article needs to join the story: the threshold, lower for a broad story, never under `floor`."""
+    def _bar(self, size: int, norm: float, floor: float) -> float:
+        """The evidence an article needs to join a story of `size` members whose centroid has length `norm`:
+        the threshold, lower for a broad story, never under `floor`."""
         config = self.config
-        size = len(story.members)
         bar = config.threshold
         if size >= config.broad_members:
             # A broad story's centroid is far from each of its members (say a central bank's every
-            # decision and speech): how close its own members come to it says what fits it.
-            bar = min(bar, config.broad_share * math.sqrt(story.norm2) / size)
+            # decision and speech): how close its own members come to it, on average norm / size, says what fits it.
+            bar = min(bar, config.broad_share * norm / size)
         return max(bar, floor)
 
     def _retrieve(self, doc_id: str, vector: dict[str, float]) -> tuple[dict[int, float], dict[int, float]]:
