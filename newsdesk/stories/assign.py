@@ -207,7 +207,11 @@ def join_story(window: Window, article: Article, features: Features, when: datet
         if Article.objects.filter(story_id=gone, pinned=True).exists():
             continue  # a moderator placed articles there: clustering does not move them
         absorb(window, key, gone)
-    apart = [int(doc_id) for doc_id in window.clusterer.review(key)]
+    review = window.clusterer.review(key)
+    for gone in review.strays:
+        if not Article.objects.filter(story_id=gone, pinned=True).exists():
+            absorb(window, key, gone)
+    apart = [int(doc_id) for doc_id in review.apart]
     new = split_off(window, key, apart) if apart else None
     if new is not None and article.pk in apart:
         article.story_id, article.assignment = new, {"kind": "split", "from_story": key}

@@ -49,9 +49,10 @@ class ClusterConfig:
     noise_factor: float = 3.0  # a join or merge must beat this many times the mean cosine of unrelated open articles
     broad_members: int = 8  # from this many members, a story's bar is at most...
     broad_share: float = 0.25  # ...this share of the mean cosine of its own members with its centroid
-    split_from: int = 8  # a story is looked at for two groups when it reaches 8, 16, 32... members
+    review_from: int = 8  # a story is looked at again (split? strays?) when it reaches 8, 16, 32... members
     split_cosine: float = 0.25  # two groups whose centroids are less alike than this are two events...
     split_least: int = 3  # ...when the smaller one has at least this many members
+    stray_share: float = 0.2  # a story of one article goes to a broad story it is closest to from this share (as broad_share)
     minhash_bands: int = 21
     minhash_rows: int = 3
 
@@ -86,6 +87,14 @@ class Decision:
     # Open stories that, with this article added, report the same event as `story`: after add(),
     # call merge(story, key) for each, in order.
     merge: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a second look at a grown story found: members to move to a new story, or stories to merge into it."""
+
+    apart: tuple[str, ...] = ()  # they start a story of their own
+    strays: tuple[int, ...] = ()  # stories of one article: call merge(story, key) for each
 
 
 @dataclass(frozen=True)
@@ -477,18 +486,23 @@ class Clusterer:
         self._forbidden = {frozenset(keep if key == gone else key for key in pair) for pair in self._forbidden}
         self._forbidden = {pair for pair in self._forbidden if len(pair) == 2}
 
-    def review(self, story: int) -> tuple[str, ...]:
-        """Members of the story that form a group apart from the rest, to start a story of their own (mostly none).
-
-        Two events on one subject can mix in a story's first few articles, where no bar tells them
-        apart; once each has more articles, the members fall into two groups. Looked at when the
-        story reaches 8, 16, 32... members, so the cost per article stays flat.
-        """
-        config = self.config
+    def review(self, story: int) -> Review:
+        """Look at a story again as it grows, at 8, 16, 32... members (so the cost per article stays flat):
+        the members to split off, else the stories of one article to take in. Mostly neither."""
         state = self._stories.get(story)
         size = len(state.members) if state else 0
-        if size < config.split_from or size & (size - 1):
-            return ()
+        if size < self.config.review_from or size & (size - 1):
+            return Review()
+        apart = self._apart(state)
+        return Review(apart=apart) if apart else Review(strays=self._strays(story, state))
+
+    def _apart(self, state: _Story) -> tuple[str, ...]:
+        """Members of the story that form a group apart from the rest, to start a story of their own.
+
+        Two events on one subject can mix in a story's first few articles, where no bar tells them
+        apart; once each has more articles, the members fall into two groups.
+        """
+        config = self.config
         members = list(state.members)
         side = _two_groups([self._members[doc_id].vector for doc_id in members], state.centroid)
         if side is None:
@@ -501,6 +515,39 @@ class Clusterer:
         centroids = [_sum(self._members[doc_id].vector for doc_id in group) for group in groups]
         cosine = _dot(*centroids) / (math.sqrt(_dot(centroids[0], centroids[0]) * _dot(centroids[1], centroids[1])) or 1.0)
         return tuple(smaller) if cosine < config.split_cosine else ()
+
+    def _strays(self, story: int, state: _Story) -> tuple[int, ...]:
+        """Stories of one article that belong in this broad story: no other comes closer to the article.
+
+        Off-angle reports of a broad event ("bank lead housing market slows" beside the Fed's news)
+        share little with any one member, and most arrive before the story is broad; its members'
+        own spread then says what fits it. The article's best story must be this one, which is
+        what lets the bar be below the join's.
+        """
+        config = self.config
+        size = len(state.members)
+        norm = math.sqrt(state.norm2) or 1.0
+        bar = max(config.noise_factor * self._noise(), min(config.threshold, config.stray_share * norm / size))
+        common = max(config.postings_floor, config.common_share * len(self._stories))
+        loners: dict[int, None] = {}
+        for term, _ in _heaviest(state.centroid, config.retrieval_terms * 2):
+            postings = self._term_stories.get(term, {})
+            if len(postings) <= common:
+                loners.update((key, None) for key in postings if key != story and len(self._stories[key].members) == 1)
+        moving = []
+        for key in loners:
+            doc_id = next(iter(self._stories[key].members))
+            member = self._members[doc_id]
+            if frozenset((key, story)) in self._forbidden or not _same_language(member.language, state):
+                continue
+            cosine = _dot(member.vector, state.centroid) / norm
+            if cosine < bar:
+                continue
+            dots, _ = self._retrieve(doc_id, member.vector)
+            if all(dot / (math.sqrt(self._stories[other].norm2) or 1.0) < cosine
+                   for other, dot in dots.items() if other not in (key, story)):
+                moving.append(key)
+        return tuple(moving)
 
     def forbid(self, story_a: int, story_b: int) -> None:
         """Record a moderator's split: the two stories are different events (they stay related, never merged)."""
@@ -663,11 +710,14 @@ def cluster_stream(docs: Iterable[Document], config: ClusterConfig = ClusterConf
             clusterer.merge(story, other)
             merged_into[other] = story
         order.append((doc.id, story))
-        apart = clusterer.review(story)
-        for doc_id in apart:
+        review = clusterer.review(story)
+        for doc_id in review.apart:
             clusterer.add(doc_id, *held[doc_id], next_key)
             moved_to[doc_id] = next_key
-        next_key += bool(apart)
+        next_key += bool(review.apart)
+        for other in review.strays:
+            clusterer.merge(story, other)
+            merged_into[other] = story
     # Stories can merge and split until the stream ends, so an article's key is final only then.
     for doc_id, story in order:
         story = moved_to.get(doc_id, story)

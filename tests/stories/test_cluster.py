@@ -329,9 +329,9 @@ def test_a_story_that_mixed_two_events_early_splits_them_apart_once_it_has_grown
     chess = [Document(f"chess-{n}", title, text, DAY) for n, (title, text) in enumerate(CHESS_REPORTS)]
     # Say the first chess report came while the flood story was young and joined it, and its follow-ups followed.
     for doc in [*flood[:2], chess[0], *flood[2:], *chess[1:]]:
-        assert clusterer.review(1) == ()  # under 8 members a story is not looked at
+        assert clusterer.review(1).apart == ()  # under 8 members a story is not looked at
         clusterer.add(doc.id, describe(doc), DAY, story=1)
-    assert sorted(clusterer.review(1)) == [doc.id for doc in chess]
+    assert sorted(clusterer.review(1).apart) == [doc.id for doc in chess]
 
 
 def test_a_story_of_one_event_stays_whole_when_it_is_looked_at():
@@ -343,4 +343,4 @@ def test_a_story_of_one_event_stays_whole_when_it_is_looked_at():
     for n, (title, text) in enumerate(flood):
         clusterer.add(f"flood-{n}", describe(Document(f"flood-{n}", title, text, DAY)), DAY, story=1)
     assert len(clusterer.summary(1).members) == 8
-    assert clusterer.review(1) == ()
+    assert clusterer.review(1).apart == ()
