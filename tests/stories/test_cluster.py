@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from newsdesk.simulator.content import Site
-from newsdesk.stories.cluster import Clusterer, ClusterConfig, cluster_stream
+from newsdesk.stories.cluster import Clusterer, ClusterConfig, Review, cluster_stream
 from newsdesk.stories.features import Document, Features, describe
 from tests_support import FLOOD_CLAIMS, FLOOD_REPORTS
 
@@ -344,3 +344,17 @@ def test_a_story_of_one_event_stays_whole_when_it_is_looked_at():
         clusterer.add(f"flood-{n}", describe(Document(f"flood-{n}", title, text, DAY)), DAY, story=1)
     assert len(clusterer.summary(1).members) == 8
     assert clusterer.review(1).apart == ()
+
+
+def test_a_broad_story_takes_in_the_piece_alone_that_is_closer_to_it_than_to_any_other_story():
+    clusterer = Clusterer()
+    for doc, event in ten_event_articles():
+        clusterer.add(doc.id, describe(doc), doc.published, story=100 + event)
+    clusterer.add("claims", describe(Document("claims", *FLOOD_CLAIMS, DAY)), DAY, story=2)
+    clusterer.add("chess", describe(Document("chess", *CHESS_REPORTS[0], DAY)), DAY, story=3)
+    flood = [*FLOOD_REPORTS, *((title.replace("Valencia", "the city"), text.replace("Tuesday", "Wednesday"))
+                               for title, text in FLOOD_REPORTS)]
+    for n, (title, text) in enumerate(flood):
+        assert clusterer.review(1).strays == ()  # looked at again from 8 members
+        clusterer.add(f"flood-{n}", describe(Document(f"flood-{n}", title, text, DAY)), DAY, story=1)
+    assert clusterer.review(1) == Review(strays=(2,))
