@@ -231,7 +231,7 @@ def split_off(window: Window, key: int, article_ids: list[int]) -> int | None:
     first = min(article_ids, key=lambda pk: (stored[pk].when, pk))
     new = insert_instance(Story(headline=articles[first].title, lead_article_id=first, first_seen=stored[first].when,
                                 last_updated=max(row.when for row in stored.values()), article_count=len(article_ids),
-                                source_count=1, language=window.clusterer.summary(key).language))[0]
+                                source_count=1, language=stored[first].data["language"]))[0]
     Article.objects.filter(pk__in=article_ids).update(story_id=new, assignment={"kind": "split", "from_story": key})
     for pk in article_ids:
         record_event(window, ClusterEvent(kind=ClusterEvent.Kind.REMOVE, article_id=pk, story_id=key))
