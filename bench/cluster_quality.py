@@ -3,6 +3,8 @@
 Streams each set in five seeded orders through `cluster_stream` (the code the live pipeline runs) and
 through the baseline of the corpus' SOURCE.md (TF-IDF cosine to cluster centroids, threshold 0.075),
 and prints BCubed precision, recall and F1, ARI and NMI: the mean and the spread (max - min) over orders.
+Each googlenews half by cluster id (the 25 lowest ids, the 25 highest) is also streamed alone: a rule
+fitted on one half should hold on the other.
 
     .venv/bin/python bench/cluster_quality.py [--corpus DIR] [--orders 5] [--against OLD/newsdesk/stories/features.py]
 
@@ -65,6 +67,17 @@ def load_wikiref(folder: Path) -> tuple[list[Document], dict[str, str]]:
             docs.append(Document(id=row["file"], title=lines[0].strip(), text="\n".join(lines[1:]).strip(), published=None))
             truth[row["file"]] = row["topic_from_filename"]
     return docs, truth
+
+
+def halves(docs: list[Document], truth: dict[str, str]) -> list[tuple[str, list[Document], dict[str, str]]]:
+    """The set cut in two by cluster id, lowest ids first: (label, articles, labels) of each half."""
+    ids = sorted(set(truth.values()), key=int)
+    cut = len(ids) // 2
+    out = []
+    for label, kept in ((f"ids {ids[0]}-{ids[cut - 1]}", set(ids[:cut])), (f"ids {ids[cut]}-{ids[-1]}", set(ids[cut:]))):
+        half = [doc for doc in docs if truth[doc.id] in kept]
+        out.append((label, half, {doc.id: truth[doc.id] for doc in half}))
+    return out
 
 
 def baseline_stream(docs: Sequence[Document], threshold: float = BASELINE_THRESHOLD) -> list[tuple[str, int]]:
@@ -226,6 +239,11 @@ def main() -> None:
         reference = 1 - BASELINE_FIGURES[name]
         print(f"{name:<11} error cut (target ≥ 40%): {1 - ours / reference:.0%} vs SOURCE.md's baseline F1 "
               f"{BASELINE_FIGURES[name]:.3f} (the reference), {1 - ours / base:.0%} vs the baseline run here")
+        for label, half, labels in (halves(docs, truth) if name == "googlenews" else ()):
+            figures, _ = score_run(lambda stream: list(cluster_stream(stream)), half, labels, args.orders)
+            f1 = figures["F1"]
+            print(f"{name:<11} newsdesk on the half of {label}: BCubed F1 {statistics.mean(f1):.3f} ± {max(f1) - min(f1):.3f} "
+                  f"(P {statistics.mean(figures['P']):.3f}, R {statistics.mean(figures['R']):.3f})")
     p50, p99, open_stories = measure_speed()
     print(f"speed: decide+add with {open_stories} open stories: p50 {p50:.2f} ms, p99 {p99:.2f} ms")
     described = measure_describe(args.against)

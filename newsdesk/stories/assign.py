@@ -218,7 +218,39 @@ def join_story(window: Window, article: Article, features: Features, when: datet
         if Article.objects.filter(story_id=gone, pinned=True).exists():
             continue  # a moderator placed articles there: clustering does not move them
         absorb(window, key, gone)
+    review = window.clusterer.review(key)
+    for gone in review.strays:
+        if not Article.objects.filter(story_id=gone, pinned=True).exists():
+            absorb(window, key, gone)
+    apart = [int(doc_id) for doc_id in review.apart]
+    new = split_off(window, key, apart) if apart else None
+    if new is not None and article.pk in apart:
+        article.story_id, article.assignment = new, {"kind": "split", "from_story": key}
+        return new
     return key
+
+
+def split_off(window: Window, key: int, article_ids: list[int]) -> int | None:
+    """The clusterer found two events in story `key`: these of its articles start a story of their own; return its id.
+
+    Written as a REMOVE and an ADD event per article, as a moderator's move is, and applied here as
+    every worker replays them. Never of an article a moderator placed."""
+    if Article.objects.filter(pk__in=article_ids, pinned=True).exists():
+        return None
+    stored = {row.article_id: row for row in ArticleFeatures.objects.filter(article_id__in=article_ids)}
+    articles = Article.objects.only("id", "title").in_bulk(article_ids)
+    first = min(article_ids, key=lambda pk: (stored[pk].when, pk))
+    new = insert_instance(Story(headline=articles[first].title, lead_article_id=first, first_seen=stored[first].when,
+                                last_updated=max(row.when for row in stored.values()), article_count=len(article_ids),
+                                source_count=1, language=stored[first].data["language"]))[0]
+    Article.objects.filter(pk__in=article_ids).update(story_id=new, assignment={"kind": "split", "from_story": key})
+    for pk in article_ids:
+        record_event(window, ClusterEvent(kind=ClusterEvent.Kind.REMOVE, article_id=pk, story_id=key))
+        window.clusterer.remove(str(pk))
+        record_event(window, ClusterEvent(kind=ClusterEvent.Kind.ADD, article_id=pk, story_id=new))
+        window.clusterer.add(str(pk), Features.from_json(stored[pk].data), stored[pk].when, new)
+    summarize(window, new)
+    return new
 
 
 def absorb(window: Window, keep: int, gone: int) -> None:

@@ -47,6 +47,12 @@ class ClusterConfig:
     background_articles: float = 500.0  # the window's counts start as if it held this many articles of general text
     noise_pairs: float = 6.0  # ...counted as if this many more pairs had shown nothing in common
     noise_factor: float = 3.0  # a join or merge must beat this many times the mean cosine of unrelated open articles
+    broad_members: int = 8  # from this many members, a story's bar is at most...
+    broad_share: float = 0.25  # ...this share of the mean cosine of its own members with its centroid
+    review_from: int = 8  # a story is looked at again (split? strays?) when it reaches 8, 16, 32... members
+    split_cosine: float = 0.25  # two groups whose centroids are less alike than this are two events...
+    split_least: int = 3  # ...when the smaller one has at least this many members
+    stray_share: float = 0.2  # a story of one article goes to a broad story it is closest to from this share (as broad_share)
     minhash_bands: int = 21
     minhash_rows: int = 3
 
@@ -81,6 +87,14 @@ class Decision:
     # Open stories that, with this article added, report the same event as `story`: after add(),
     # call merge(story, key) for each, in order.
     merge: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Review:
+    """What a second look at a grown story found: members to move to a new story, or stories to merge into it."""
+
+    apart: tuple[str, ...] = ()  # they start a story of their own
+    strays: tuple[int, ...] = ()  # stories of one article: call merge(story, key) for each
 
 
 @dataclass(frozen=True)
@@ -183,7 +197,7 @@ class Clusterer:
         norm = math.sqrt(_dot(grown, grown)) or 1.0
         noise = self.config.noise_factor * self._noise()
         least = max(self.config.merge_threshold, noise)
-        rehome = max(self.config.threshold, noise) * self.config.rehome_margin
+        rehome = self._bar(len(story.members) + 1, norm, noise) * self.config.rehome_margin
         merging = []
         for other in near:
             state = self._stories[other]
@@ -216,11 +230,26 @@ class Clusterer:
                 continue
             scored.append((self._score(vector, features, story, member_best.get(key, 0.0), moment), key))
         scored.sort(key=lambda item: (-item[0], item[1]))
-        if not scored or scored[0][0] < max(config.threshold, config.noise_factor * self._noise()):
+        floor = config.noise_factor * self._noise()
+        stories = self._stories
+        best = next(((score, key) for score, key in scored
+                     if score >= self._bar(len(stories[key].members), math.sqrt(stories[key].norm2), floor)), None)
+        if best is None:
             return None, []
         # Only stories the article itself is near can converge with its story: it is the new evidence.
-        near = [key for score, key in scored[1:] if score >= config.threshold * config.bridge_share]
-        return (scored[0][1], scored[0][0]), near
+        near = [key for score, key in scored if key != best[1] and score >= config.threshold * config.bridge_share]
+        return (best[1], best[0]), near
+
+    def _bar(self, size: int, norm: float, floor: float) -> float:
+        """The evidence an article needs to join a story of `size` members whose centroid has length `norm`:
+        the threshold, lower for a broad story, never under `floor`."""
+        config = self.config
+        bar = config.threshold
+        if size >= config.broad_members:
+            # A broad story's centroid is far from each of its members (say a central bank's every
+            # decision and speech): how close its own members come to it, on average norm / size, says what fits it.
+            bar = min(bar, config.broad_share * norm / size)
+        return max(bar, floor)
 
     def _retrieve(self, doc_id: str, vector: dict[str, float]) -> tuple[dict[int, float], dict[int, float]]:
         """Partial dot products with story centroids and the best single member, over the telling terms."""
@@ -457,6 +486,69 @@ class Clusterer:
         self._forbidden = {frozenset(keep if key == gone else key for key in pair) for pair in self._forbidden}
         self._forbidden = {pair for pair in self._forbidden if len(pair) == 2}
 
+    def review(self, story: int) -> Review:
+        """Look at a story again as it grows, at 8, 16, 32... members (so the cost per article stays flat):
+        the members to split off, else the stories of one article to take in. Mostly neither."""
+        state = self._stories.get(story)
+        size = len(state.members) if state else 0
+        if size < self.config.review_from or size & (size - 1):
+            return Review()
+        apart = self._apart(state)
+        return Review(apart=apart) if apart else Review(strays=self._strays(story, state))
+
+    def _apart(self, state: _Story) -> tuple[str, ...]:
+        """Members of the story that form a group apart from the rest, to start a story of their own.
+
+        Two events on one subject can mix in a story's first few articles, where no bar tells them
+        apart; once each has more articles, the members fall into two groups.
+        """
+        config = self.config
+        members = list(state.members)
+        side = _two_groups([self._members[doc_id].vector for doc_id in members], state.centroid)
+        if side is None:
+            return ()
+        groups = ([doc_id for doc_id, first in zip(members, side) if first],
+                  [doc_id for doc_id, first in zip(members, side) if not first])
+        smaller = min(groups, key=len)
+        if len(smaller) < config.split_least:
+            return ()
+        centroids = [_sum(self._members[doc_id].vector for doc_id in group) for group in groups]
+        cosine = _dot(*centroids) / (math.sqrt(_dot(centroids[0], centroids[0]) * _dot(centroids[1], centroids[1])) or 1.0)
+        return tuple(smaller) if cosine < config.split_cosine else ()
+
+    def _strays(self, story: int, state: _Story) -> tuple[int, ...]:
+        """Stories of one article that belong in this broad story: no other comes closer to the article.
+
+        Off-angle reports of a broad event ("bank lead housing market slows" beside the Fed's news)
+        share little with any one member, and most arrive before the story is broad; its members'
+        own spread then says what fits it. The article's best story must be this one, which is
+        what lets the bar be below the join's.
+        """
+        config = self.config
+        size = len(state.members)
+        norm = math.sqrt(state.norm2) or 1.0
+        bar = max(config.noise_factor * self._noise(), min(config.threshold, config.stray_share * norm / size))
+        common = max(config.postings_floor, config.common_share * len(self._stories))
+        loners: dict[int, None] = {}
+        for term, _ in _heaviest(state.centroid, config.retrieval_terms * 2):
+            postings = self._term_stories.get(term, {})
+            if len(postings) <= common:
+                loners.update((key, None) for key in postings if key != story and len(self._stories[key].members) == 1)
+        moving = []
+        for key in loners:
+            doc_id = next(iter(self._stories[key].members))
+            member = self._members[doc_id]
+            if frozenset((key, story)) in self._forbidden or not _same_language(member.language, state):
+                continue
+            cosine = _dot(member.vector, state.centroid) / norm
+            if cosine < bar:
+                continue
+            dots, _ = self._retrieve(doc_id, member.vector)
+            if all(dot / (math.sqrt(self._stories[other].norm2) or 1.0) < cosine
+                   for other, dot in dots.items() if other not in (key, story)):
+                moving.append(key)
+        return tuple(moving)
+
     def forbid(self, story_a: int, story_b: int) -> None:
         """Record a moderator's split: the two stories are different events (they stay related, never merged)."""
         if story_a != story_b:
@@ -541,6 +633,35 @@ def _dot(vector: dict[str, float], other: dict[str, float]) -> float:
     return sum(map(mul, vector.values(), map(other.get, vector, repeat(0.0))))
 
 
+def _sum(vectors: Iterable[dict[str, float]]) -> dict[str, float]:
+    total: dict[str, float] = {}
+    for vector in vectors:
+        for term, weight in vector.items():
+            total[term] = total.get(term, 0.0) + weight
+    return total
+
+
+def _two_groups(vectors: list[dict[str, float]], centroid: dict[str, float], rounds: int = 8) -> list[bool] | None:
+    """Two-means on unit vectors, seeded by the member least like the centroid and the member least like it:
+    for each vector, whether it is in the first group; None when all fall in one."""
+    first = min(range(len(vectors)), key=lambda i: _dot(vectors[i], centroid))
+    second = min(range(len(vectors)), key=lambda i: _dot(vectors[i], vectors[first]))
+    if first == second:
+        return None
+    centres = [dict(vectors[first]), dict(vectors[second])]
+    side: list[bool] | None = None
+    for _ in range(rounds):
+        norms = [math.sqrt(_dot(centre, centre)) or 1.0 for centre in centres]
+        sides = [_dot(vector, centres[0]) / norms[0] >= _dot(vector, centres[1]) / norms[1] for vector in vectors]
+        if all(sides) or not any(sides):
+            return None
+        if sides == side:
+            break
+        side = sides
+        centres = [_sum(v for v, s in zip(vectors, side) if s), _sum(v for v, s in zip(vectors, side) if not s)]
+    return side
+
+
 def _heaviest(vector: dict[str, float], count: int) -> list[tuple[str, float]]:
     """The `count` heaviest terms, heaviest first, ties by term; the C sort finds the cut, Python sorts only the top."""
     if len(vector) > count:
@@ -572,11 +693,14 @@ def cluster_stream(docs: Iterable[Document], config: ClusterConfig = ClusterConf
     window = timedelta(hours=config.window_hours)
     order: list[tuple[str, int]] = []
     merged_into: dict[int, int] = {}
+    moved_to: dict[str, int] = {}
+    held: dict[str, tuple[Features, datetime]] = {}  # the open articles, should their story split
     next_key = 1
     for count, (doc, when) in enumerate(_arrival_times(docs)):
-        if count % 64 == 0:
-            clusterer.close_before(when - window)
+        if count % 64 == 0 and clusterer.close_before(when - window):
+            held = {doc_id: item for doc_id, item in held.items() if clusterer.story_of(doc_id) is not None}
         features = describe(doc)
+        held[doc.id] = (features, when)
         decision = clusterer.decide(doc.id, features, when)
         story = decision.story
         if story is None:
@@ -586,8 +710,17 @@ def cluster_stream(docs: Iterable[Document], config: ClusterConfig = ClusterConf
             clusterer.merge(story, other)
             merged_into[other] = story
         order.append((doc.id, story))
-    # Stories can merge until the stream ends, so an article's key is final only then.
+        review = clusterer.review(story)
+        for doc_id in review.apart:
+            clusterer.add(doc_id, *held[doc_id], next_key)
+            moved_to[doc_id] = next_key
+        next_key += bool(review.apart)
+        for other in review.strays:
+            clusterer.merge(story, other)
+            merged_into[other] = story
+    # Stories can merge and split until the stream ends, so an article's key is final only then.
     for doc_id, story in order:
+        story = moved_to.get(doc_id, story)
         while story in merged_into:
             story = merged_into[story]
         yield doc_id, story

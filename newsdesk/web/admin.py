@@ -18,6 +18,8 @@ def describe_reason(assignment: dict) -> str:
         return f"{assignment.get('action', 'placed')} by {assignment.get('by', 'a moderator')}"
     if kind == "new":
         return "started the story"
+    if kind == "split":
+        return f"split off story {assignment.get('from_story')} with the articles like it"
     parts = [kind, f"similarity {assignment.get('similarity', 0):.2f}"]
     if assignment.get("shared_names"):
         parts.append("names: " + ", ".join(assignment["shared_names"][:5]))

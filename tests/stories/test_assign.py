@@ -215,3 +215,56 @@ def test_an_article_alone_in_its_story_moves_to_the_story_that_grew_to_fit_it_an
     follow_up = store("outlet9", "flood-claims", "Flood claims pile up at Valencia insurers",
                       FLOOD_CLAIMS[1].replace("thousands", "tens of thousands"), published=NOW + timedelta(hours=7))
     assert follow_up.story_id == story.pk
+
+
+def mixed_flood_story(pin_chess: bool = False) -> tuple[list[Article], list[Article]]:
+    """Five flood articles and three chess reports in one story, as if the first chess report had joined it young."""
+    first = store("outlet0", "flood", *FLOOD_REPORTS[0], published=NOW)
+    key = first.story_id
+    texts = [*FLOOD_REPORTS[1:], FLOOD_CLAIMS]
+    texts += [("Gukesh keeps his world chess title", text) for text in (
+        CHESS, CHESS.replace("Sunday", "Monday").replace("record", "large"),
+        CHESS.replace("The organisers in Singapore", "Officials in Singapore"))]
+    joined = []
+    for n, (title, text) in enumerate(texts, start=1):
+        feed, _ = subscribe(f"https://outlet{n}.example/rss")
+        article, _ = save_article(feed, ArticleData(url=f"https://outlet{n}.example/{n}", guid=f"a-{n}", title=title,
+                                                    authors=[], published=NOW + timedelta(hours=n), text=text))
+        if pin_chess and n == 5:
+            Article.objects.filter(pk=article.pk).update(pinned=True)  # a moderator put it there
+        with transaction.atomic(), locked_window() as window:
+            features = describe_article(article)
+            store_features(article, features)
+            join_story(window, article, features, article.when, Decision(key, Reason("similar", 0.2, (), 1.0, None)))
+            summarize(window, key)
+        joined.append(article)
+    articles = [Article.objects.get(pk=a.pk) for a in [first, *joined]]
+    return articles[:5], articles[5:]
+
+
+@pytest.mark.django_db
+def test_a_story_that_turns_out_to_hold_two_events_splits_and_every_worker_replays_it():
+    flood, chess = mixed_flood_story()
+
+    key = flood[0].story_id
+    assert {article.story_id for article in flood} == {key}
+    apart = {article.story_id for article in chess}
+    assert len(apart) == 1 and key not in apart
+    story = Story.objects.get(pk=apart.pop())
+    assert (story.article_count, Story.objects.get(pk=key).article_count) == (3, 5)
+    assert story.headline == "Gukesh keeps his world chess title"
+    assert {article.assignment["kind"] for article in chess} == {"split"}
+    assert ClusterEvent.objects.filter(kind="remove", story_id=key, article_id=chess[0].pk).exists()
+    drop_window()  # another worker, from the database alone, puts chess news where the split put it
+    follow_up = store("daily", "chess-4", "Carlsen loses the rapid tiebreak", CHESS.replace("Sunday", "Tuesday"),
+                      published=NOW + timedelta(hours=10))
+    assert follow_up.story_id == story.pk
+
+
+@pytest.mark.django_db
+def test_a_story_holding_an_article_a_moderator_placed_there_is_not_split_by_clustering():
+    flood, chess = mixed_flood_story(pin_chess=True)
+
+    assert {article.story_id for article in flood + chess} == {flood[0].story_id}
+    assert Story.objects.get(pk=flood[0].story_id).article_count == 8
+    assert not ClusterEvent.objects.filter(kind="remove").exists()

@@ -6,7 +6,7 @@ from collections import Counter
 from datetime import datetime, timedelta, timezone
 
 from newsdesk.simulator.content import Site
-from newsdesk.stories.cluster import Clusterer, ClusterConfig, cluster_stream
+from newsdesk.stories.cluster import Clusterer, ClusterConfig, Review, cluster_stream
 from newsdesk.stories.features import Document, Features, describe
 from tests_support import FLOOD_CLAIMS, FLOOD_REPORTS
 
@@ -306,3 +306,55 @@ def test_a_fresh_window_gives_the_simulators_events_as_stories_not_one_snowball(
                     if {other for other, story in stories.items() if story == stories[doc.id]}
                     == {other for other, event in events.items() if event == events[doc.id]})
         assert exact >= 0.8 * len(docs), (hosts, seed, exact)
+
+
+CHESS_REPORTS = [
+    ("Gukesh keeps his world chess title in Singapore",
+     "The world chess championship in Singapore ended on Sunday with a tiebreak win for Gukesh Dommaraju, who "
+     "defended his title against Magnus Carlsen after twelve drawn classical games."),
+    ("Carlsen falls short in rapid tiebreaks",
+     "Magnus Carlsen lost the rapid tiebreak games to Gukesh Dommaraju in Singapore after overlooking a knight "
+     "manoeuvre in the third game; the twelve classical games had all been drawn."),
+    ("Record audiences for the Singapore chess match",
+     "The organisers of the world chess championship in Singapore said the match between Gukesh Dommaraju and "
+     "Magnus Carlsen drew record audiences online, with the tiebreak watched by millions."),
+]
+
+
+def test_a_story_that_mixed_two_events_early_splits_them_apart_once_it_has_grown():
+    clusterer = Clusterer()
+    for doc, event in ten_event_articles():
+        clusterer.add(doc.id, describe(doc), doc.published, story=100 + event)
+    flood = [Document(f"flood-{n}", title, text, DAY) for n, (title, text) in enumerate([*FLOOD_REPORTS, FLOOD_CLAIMS])]
+    chess = [Document(f"chess-{n}", title, text, DAY) for n, (title, text) in enumerate(CHESS_REPORTS)]
+    # Say the first chess report came while the flood story was young and joined it, and its follow-ups followed.
+    for doc in [*flood[:2], chess[0], *flood[2:], *chess[1:]]:
+        assert clusterer.review(1).apart == ()  # under 8 members a story is not looked at
+        clusterer.add(doc.id, describe(doc), DAY, story=1)
+    assert sorted(clusterer.review(1).apart) == [doc.id for doc in chess]
+
+
+def test_a_story_of_one_event_stays_whole_when_it_is_looked_at():
+    clusterer = Clusterer()
+    for doc, event in ten_event_articles():
+        clusterer.add(doc.id, describe(doc), doc.published, story=100 + event)
+    flood = [*FLOOD_REPORTS, FLOOD_CLAIMS, *((title.replace("Valencia", "the city"), text.replace("Tuesday", "Wednesday"))
+                                          for title, text in FLOOD_REPORTS[:3])]
+    for n, (title, text) in enumerate(flood):
+        clusterer.add(f"flood-{n}", describe(Document(f"flood-{n}", title, text, DAY)), DAY, story=1)
+    assert len(clusterer.summary(1).members) == 8
+    assert clusterer.review(1).apart == ()
+
+
+def test_a_broad_story_takes_in_the_piece_alone_that_is_closer_to_it_than_to_any_other_story():
+    clusterer = Clusterer()
+    for doc, event in ten_event_articles():
+        clusterer.add(doc.id, describe(doc), doc.published, story=100 + event)
+    clusterer.add("claims", describe(Document("claims", *FLOOD_CLAIMS, DAY)), DAY, story=2)
+    clusterer.add("chess", describe(Document("chess", *CHESS_REPORTS[0], DAY)), DAY, story=3)
+    flood = [*FLOOD_REPORTS, *((title.replace("Valencia", "the city"), text.replace("Tuesday", "Wednesday"))
+                               for title, text in FLOOD_REPORTS)]
+    for n, (title, text) in enumerate(flood):
+        assert clusterer.review(1).strays == ()  # looked at again from 8 members
+        clusterer.add(f"flood-{n}", describe(Document(f"flood-{n}", title, text, DAY)), DAY, story=1)
+    assert clusterer.review(1) == Review(strays=(2,))
