@@ -115,6 +115,7 @@ class _Member:
 class _Story:
     members: dict[str, None] = field(default_factory=dict)  # ordered set
     centroid: dict[str, float] = field(default_factory=dict)  # sum of member vectors
+    counts: dict[str, int] = field(default_factory=dict)  # members with each term of the centroid
     norm2: float = 0.0
     names: Counter = field(default_factory=Counter)
     languages: Counter = field(default_factory=Counter)
@@ -134,7 +135,9 @@ class Clusterer:
         self._members: dict[str, _Member] = {}
         self._stories: dict[int, _Story] = {}
         self._df: Counter = Counter()  # open articles per term
-        self._term_stories: dict[str, dict[int, int]] = {}  # term -> story -> members with it
+        # term -> story -> its centroid's weight for the term (the same value): retrieval reads the
+        # weights where it finds the stories, without a lookup of each story's centroid.
+        self._term_stories: dict[str, dict[int, float]] = {}
         self._term_docs: dict[str, dict[str, float]] = {}  # term -> article -> weight
         self._name_stories: dict[str, dict[int, int]] = {}
         self._bands: dict[int, dict[str, None]] = {}
@@ -176,6 +179,8 @@ class Clusterer:
         margin, as this changes a decision already taken). Arriving before `key` had the articles that
         describe its event, it could not join it; in another order it would have.
         """
+        if not near:
+            return ()  # nothing to converge with: spare the copy of a possibly large centroid
         story = self._stories[key]
         grown = dict(story.centroid)
         for term, weight in vector.items():
@@ -207,11 +212,13 @@ class Clusterer:
         for name in features.names:
             for key in self._name_stories.get(name, ()):
                 centroid_dots.setdefault(key, 0.0)
-        ranked = heapq.nsmallest(config.candidates, centroid_dots.items(),
-                                 key=lambda item: (-item[1] / (math.sqrt(self._stories[item[0]].norm2) or 1.0), item[0]))
+        stories, sqrt = self._stories, math.sqrt
+        # Plain tuples compare in C: cheaper than a key function called for each of a few thousand stories.
+        ranked = heapq.nsmallest(config.candidates, [(-dot / (sqrt(stories[key].norm2) or 1.0), key)
+                                                     for key, dot in centroid_dots.items()])
         scored = []
-        for key, _ in ranked:
-            story = self._stories[key]
+        for _, key in ranked:
+            story = stories[key]
             if story.last < horizon or not _same_language(features.language, story):
                 continue
             scored.append((self._score(vector, features, story, member_best.get(key, 0.0), moment), key))
@@ -229,14 +236,14 @@ class Clusterer:
         heaviest = _heaviest(vector, config.retrieval_terms)
         centroid_dots: dict[int, float] = {}
         doc_dots: dict[str, float] = {}
-        open_stories, term_stories, term_docs = self._stories, self._term_stories, self._term_docs
+        term_stories, term_docs = self._term_stories, self._term_docs
         for term, weight in heaviest:
             stories = term_stories.get(term, {})
             # A term in a large share of the open stories finds everything and tells little.
             if len(stories) > common:
                 continue
-            for key in stories:
-                centroid_dots[key] = centroid_dots.get(key, 0.0) + weight * open_stories[key].centroid[term]
+            for key, value in stories.items():
+                centroid_dots[key] = centroid_dots.get(key, 0.0) + weight * value
             docs = term_docs.get(term, {})
             if len(docs) > common:
                 continue
@@ -360,11 +367,12 @@ class Clusterer:
         self._story_norm2 += 2 * dot + own
         self._story_pairs += 2 * len(target.members) - 1
         self._all_norm2 += 2 * _dot(vector, self._all) + own
+        centroid, counts = target.centroid, target.counts
         for term, weight in vector.items():
             self._all[term] = self._all.get(term, 0.0) + weight
-            target.centroid[term] = target.centroid.get(term, 0.0) + weight
-            postings = self._term_stories.setdefault(term, {})
-            postings[story] = postings.get(story, 0) + 1
+            value = centroid[term] = centroid.get(term, 0.0) + weight
+            counts[term] = counts.get(term, 0) + 1
+            self._term_stories.setdefault(term, {})[story] = value
             self._term_docs.setdefault(term, {})[doc_id] = weight
             self._df[term] += 1
         for name in member.names:
@@ -401,13 +409,17 @@ class Clusterer:
                 del self._all[term]
             else:
                 self._all[term] -= weight
+        centroid, counts = story.centroid, story.counts
         for term, weight in member.vector.items():
-            left = story.centroid[term] - weight
-            _decrement(self._term_stories, term, member.story)
-            if self._term_stories.get(term, {}).get(member.story):
-                story.centroid[term] = left
+            postings = self._term_stories[term]
+            if counts[term] > 1:
+                counts[term] -= 1
+                left = centroid[term] = centroid[term] - weight
+                postings[member.story] = left
             else:
-                del story.centroid[term]
+                del counts[term], centroid[term], postings[member.story]
+                if not postings:
+                    del self._term_stories[term]
             docs = self._term_docs[term]
             del docs[doc_id]
             if not docs:
@@ -513,11 +525,12 @@ class Clusterer:
         heaviest = _heaviest(state.centroid, self.config.retrieval_terms * 2)
         dots: dict[int, float] = {}
         for term, weight in heaviest:
-            if len(self._term_stories.get(term, ())) > common:
+            postings = self._term_stories.get(term, {})
+            if len(postings) > common:
                 continue
-            for key in self._term_stories.get(term, ()):
+            for key, value in postings.items():
                 if key != story:
-                    dots[key] = dots.get(key, 0.0) + weight * self._stories[key].centroid[term]
+                    dots[key] = dots.get(key, 0.0) + weight * value
         language = state.languages
         scored = []
         for key, dot in dots.items():
