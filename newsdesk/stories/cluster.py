@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from newsdesk.stories.background import article_share
+from newsdesk.stories.background import article_shares
 from newsdesk.stories.features import Document, Features, describe
 
 HOUR = 3600.0
@@ -140,6 +140,7 @@ class Clusterer:
         self._term_stories: dict[str, dict[int, float]] = {}
         self._term_docs: dict[str, dict[str, float]] = {}  # term -> article -> weight
         self._name_stories: dict[str, dict[int, int]] = {}
+        self._norms: dict[int, float] = {}  # each open story's |centroid| (1 when empty): what its cosines divide by
         self._bands: dict[int, dict[str, None]] = {}
         self._forbidden: set[frozenset[int]] = set()
         self._all: dict[str, float] = {}  # sum of every open article's vector: the window's average article
@@ -198,7 +199,7 @@ class Clusterer:
                 continue
             small, large = (state.centroid, grown) if len(state.centroid) < len(grown) else (grown, state.centroid)
             dot = _dot(small, large)
-            cosine = dot / norm / (math.sqrt(state.norm2) or 1.0)
+            cosine = dot / norm / self._norms[other]
             if cosine >= least or (len(state.members) == 1 and cosine >= rehome):
                 merging.append(other)
         return tuple(merging)
@@ -212,10 +213,10 @@ class Clusterer:
         for name in features.names:
             for key in self._name_stories.get(name, ()):
                 centroid_dots.setdefault(key, 0.0)
-        stories, sqrt = self._stories, math.sqrt
+        norms = self._norms
         # Plain tuples compare in C: cheaper than a key function called for each of a few thousand stories.
-        ranked = heapq.nsmallest(config.candidates, [(-dot / (sqrt(stories[key].norm2) or 1.0), key)
-                                                     for key, dot in centroid_dots.items()])
+        ranked = heapq.nsmallest(config.candidates, [(-dot / norms[key], key) for key, dot in centroid_dots.items()])
+        stories = self._stories
         scored = []
         for _, key in ranked:
             story = stories[key]
@@ -300,16 +301,15 @@ class Clusterer:
         """The article's terms weighted by their rarity in the open window, at unit length."""
         background = self.config.background_articles
         total = len(self._members) + background
-        language = features.language
-        terms = [(term, weight, background * article_share(term, language)) for term, weight in features.terms]
+        share = article_shares(features.language).get
+        terms = [(term, weight, background * share(term, 0.0)) for term, weight in features.terms]
         # Names count as terms of their own ("@" keeps them apart from words), so a shared rare name is
         # strong evidence and a name in every article ("US") weak, by the same rarity weighting.
-        terms += [(NAME + name, self.config.name_weight, background * article_share(name, language))
-                  for name in features.names]
+        terms += [(NAME + name, self.config.name_weight, background * share(name, 0.0)) for name in features.names]
         # Document frequency in the window plus that of general text: a young window cannot yet tell
         # a common word from a telling one by its own counts, and every article would join the first story.
-        weighted = {term: weight * (math.log((total + 1) / (self._df[term] + prior + 1)) + 1.0)
-                    for term, weight, prior in terms}
+        df, log = self._df.get, math.log
+        weighted = {term: weight * (log((total + 1) / (df(term, 0) + prior + 1)) + 1.0) for term, weight, prior in terms}
         norm = math.sqrt(sum(value * value for value in weighted.values())) or 1.0
         return {term: value / norm for term, value in weighted.items()}
 
@@ -364,6 +364,7 @@ class Clusterer:
         own = _dot(vector, vector)
         dot = _dot(vector, target.centroid)
         target.norm2 += 2 * dot + own
+        self._norms[story] = math.sqrt(target.norm2) or 1.0
         self._story_norm2 += 2 * dot + own
         self._story_pairs += 2 * len(target.members) - 1
         self._all_norm2 += 2 * _dot(vector, self._all) + own
@@ -454,6 +455,10 @@ class Clusterer:
         if not story.centroid:
             self._story_norm2 -= story.norm2  # rounding left over
             story.norm2 = 0.0
+        if member.story in self._stories:
+            self._norms[member.story] = math.sqrt(story.norm2) or 1.0
+        else:
+            del self._norms[member.story]
         if not self._members:
             self._all_norm2 = self._story_norm2 = 0.0
 
@@ -520,7 +525,7 @@ class Clusterer:
     def related(self, story: int, limit: int = 5) -> list[tuple[int, float]]:
         """Return the closest other open stories with their similarity, closest first."""
         state = self._stories[story]
-        norm = math.sqrt(state.norm2) or 1.0
+        norm, norms = self._norms[story], self._norms
         common = max(self.config.postings_floor, self.config.common_share * len(self._stories))
         heaviest = _heaviest(state.centroid, self.config.retrieval_terms * 2)
         dots: dict[int, float] = {}
@@ -531,15 +536,14 @@ class Clusterer:
             for key, value in postings.items():
                 if key != story:
                     dots[key] = dots.get(key, 0.0) + weight * value
-        language = state.languages
-        scored = []
-        for key, dot in dots.items():
-            other = self._stories[key]
-            if language and other.languages and not (set(language) & set(other.languages)):
-                continue
-            scored.append((key, dot / norm / (math.sqrt(other.norm2) or 1.0)))
-        scored.sort(key=lambda item: (-item[1], item[0]))
-        return [(key, round(score, 4)) for key, score in scored[:limit] if score > 0]
+        languages = set(state.languages)
+        stories = self._stories
+        # Only the closest `limit` are ordered, and plain tuples compare in C: a full sort with a key
+        # function cost more than finding the stories.
+        closest = heapq.nsmallest(limit, [(-(dot / norm / norms[key]), key) for key, dot in dots.items()
+                                          if not languages or not stories[key].languages
+                                          or not languages.isdisjoint(stories[key].languages)])
+        return [(key, round(-score, 4)) for score, key in closest if -score > 0]
 
     def sizes(self) -> dict[str, int]:
         """Return how many articles, stories, terms and index entries are held (memory follows these)."""
