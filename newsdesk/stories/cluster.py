@@ -550,7 +550,7 @@ class Clusterer:
         return {"articles": len(self._members), "stories": len(self._stories), "terms": len(self._df),
                 "term_postings": sum(len(p) for p in self._term_stories.values()),
                 "name_postings": sum(len(p) for p in self._name_stories.values()),
-                "bands": len(self._bands), "forbidden": len(self._forbidden)}
+                "bands": len(self._bands), "forbidden": len(self._forbidden), "norms": len(self._norms)}
 
 
 def _dot(vector: dict[str, float], other: dict[str, float]) -> float:
