@@ -169,7 +169,8 @@ def waiting_articles(limit: int) -> list[tuple[Article, Features, datetime]]:
     """The oldest articles without a story, each with its stored features (described now if it has none)."""
     # One range of the story foreign key's index: only the waiting rows are read (on SQLite already in id
     # order), their features joined to them. One query, not three: building each cost more than running it.
-    fields = ("id", "title", "published", "fetched", "source_id", "language")
+    wanted = {"id", "title", "published", "fetched", "source_id", "language"}
+    fields = [field.attname for field in Article._meta.concrete_fields if field.attname in wanted]  # as from_db reads them
     rows = (Article.objects.filter(story__isnull=True).order_by("id")
             .values_list(*fields, "features__data", "features__when")[:limit])
     waiting = []

@@ -214,3 +214,13 @@ def test_a_moderator_move_made_while_a_batch_runs_waits_for_the_batch_and_then_h
     assert not Article.objects.filter(story__isnull=True).exists()
     story = Story.objects.get(pk=quake.story_id)
     assert story.article_count == story.articles.count() == 3  # the herald, the wire copy, and the moved chess piece
+
+
+@pytest.mark.django_db
+def test_a_story_started_by_a_waiting_article_carries_its_title_lead_time_and_language():
+    article = store_waiting("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD, NOW)
+    assign_waiting()
+    article.refresh_from_db()
+    story = Story.objects.get(pk=article.story_id)
+    assert (story.headline, story.lead_article_id, story.first_seen, story.language) == (
+        "Earthquake damages homes in Valparaíso", article.pk, NOW, "en")
