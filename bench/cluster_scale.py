@@ -4,6 +4,7 @@
     .venv/bin/python bench/cluster_scale.py --articles 100000       # a quicker look
     .venv/bin/python bench/cluster_scale.py --history 960000        # the last 40,000 of a million, live
     .venv/bin/python bench/cluster_scale.py --database-url postgres://postgres@127.0.0.1:5432/newsdesk_bench
+    .venv/bin/python bench/cluster_scale.py --articles 40000 --against /tmp/old-tree   # clusterer alone, two trees
 
 Each article is stored as the ingestion pipeline stores it (its features described, then the Article
 row and its features in one transaction) and then assigned by `assign_batch`, what the installation's
@@ -13,6 +14,11 @@ article just stored, the assigner's worst case (live batches hold up to 25). The
 open for hours to days, 10,000 articles a day). Printed for every checkpoint: p50 and p99 of the
 time per article (storing excluded, then included), the open stories, and the process's resident
 memory, which must level off: it depends on the open window, not on the history.
+
+`--against TREE` leaves the database out: the same articles, described once, go through this tree's
+`Clusterer` and TREE's (its newsdesk/stories/cluster.py) with the calls `assign_batch` makes, the two
+taking turns at each article so both see the same machine load. It stops at the first decision,
+summary or related-story list that differs, and prints both trees' time per article and their ratio.
 """
 
 from __future__ import annotations
@@ -116,9 +122,10 @@ class Stream:
         return " ".join(words) + "."
 
 
-def resident_mib() -> float:
+def resident_mib(kind: str = "VmRSS") -> float:
+    """Resident memory in MiB: all of it (VmRSS), or the process's own heap and stacks only (RssAnon)."""
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{kind}:"):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -136,6 +143,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--per-day", type=int, default=ARTICLES_PER_DAY,
                         help="articles a day: fewer make a smaller open window, so a run covers more windows of history")
+    parser.add_argument("--against", type=Path,
+                        help="another tree whose clusterer to run beside this one's, without a database")
     parser.add_argument("--history", type=int, default=0,
                         help="bulk-load this many earlier articles as closed stories first (stub texts, no clustering), "
                              "then stream the rest through the live path")
@@ -151,6 +160,9 @@ def main() -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
     django.setup()
+    if args.against:
+        compare_clusterers(args)
+        return
     from django.core.management import call_command
     from django.db import connection, transaction
 
@@ -165,8 +177,10 @@ def main() -> None:
     assign_times: list[float] = []
     total_times: list[float] = []
     print(f"# {args.articles:,} articles on {connection.vendor}, data in {data_dir}", flush=True)
+    # On SQLite, RSS also counts the pages of the database file read through its memory map (2 GB):
+    # they grow with the history read, not with the window. The anonymous part is the process's own.
     print("articles  assign p50 ms  assign p99 ms  with store p50 ms  with store p99 ms  open stories  open articles  RSS MiB  "
-          "peak RSS MiB  elapsed s", flush=True)
+          "peak RSS MiB  anon MiB  elapsed s", flush=True)
     started = time.perf_counter()
     for n in range(args.history + 1, args.articles + 1):
         truth, title, text, published = stream.next_article()
@@ -188,9 +202,86 @@ def main() -> None:
             print(f"{n:>8,}  {percentile(assign_times, 50):>13.2f}  {percentile(assign_times, 99):>13.2f}  "
                   f"{percentile(total_times, 50):>17.2f}  {percentile(total_times, 99):>17.2f}  {sizes['stories']:>12,}  "
                   f"{sizes['articles']:>13,}  "
-                  f"{resident_mib():>7.0f}  {peak:>12.0f}  {time.perf_counter() - started:>9.0f}", flush=True)
+                  f"{resident_mib():>7.0f}  {peak:>12.0f}  {resident_mib('RssAnon'):>8.0f}  "
+                  f"{time.perf_counter() - started:>9.0f}", flush=True)
             assign_times.clear()
             total_times.clear()
+
+
+class Assigner:
+    """What `assign_batch` asks of the clusterer for an article in a batch of one, without the rows it writes."""
+
+    def __init__(self, clusterer):
+        from newsdesk.stories.assign import CLOSE_EVERY, RELATED_EVERY, RELATED_LIMIT
+
+        self.clusterer, self.close_every, self.related_every, self.related_limit = (
+            clusterer, CLOSE_EVERY, RELATED_EVERY, RELATED_LIMIT)
+        self.newest: datetime | None = None
+        self.closed_until: datetime | None = None
+        self.next_key = 1
+
+    def assign(self, doc_id: str, features, when: datetime) -> tuple:
+        """Everything the database would be told about this article: closed stories, decision, summary, related."""
+        clusterer = self.clusterer
+        horizon = max(self.newest or when, when) - timedelta(hours=clusterer.config.window_hours)
+        closed = ()
+        if self.closed_until is None or horizon - self.closed_until >= self.close_every:
+            self.closed_until = horizon
+            closed = tuple(clusterer.close_before(horizon))
+        decision = clusterer.decide(doc_id, features, when)
+        key = decision.story
+        if key is None:
+            key, self.next_key = self.next_key, self.next_key + 1
+        clusterer.add(doc_id, features, when, key)
+        self.newest = max(self.newest or when, when)
+        for gone in decision.merge:
+            clusterer.merge(key, gone)
+        summary = clusterer.summary(key)
+        size = len(summary.members)
+        related = None
+        if decision.story is None or size <= self.related_every or size // self.related_every > (size - 1) // self.related_every:
+            related = clusterer.related(key, self.related_limit)
+        return closed, decision, summary, related
+
+
+def compare_clusterers(args: argparse.Namespace) -> None:
+    """Time this tree's clusterer and another's on the same articles, alternately; stop at the first difference."""
+    import importlib.util
+
+    from newsdesk.stories.cluster import Clusterer
+    from newsdesk.stories.features import Document, describe
+
+    # The other tree's module imports features and background from this tree: the comparison is of
+    # the clusterer alone.
+    spec = importlib.util.spec_from_file_location("cluster_against", args.against / "newsdesk/stories/cluster.py")
+    theirs = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = theirs  # dataclasses look their module up while it loads
+    spec.loader.exec_module(theirs)
+    assigners = [Assigner(Clusterer()), Assigner(theirs.Clusterer())]
+    stream = Stream(args.seed, args.per_day)
+    times: list[list[float]] = [[], []]
+    print(f"# {args.articles:,} articles, clusterer only: this tree, then {args.against}", flush=True)
+    print("articles  this p50 ms  this p99 ms  other p50 ms  other p99 ms  this/other mean  open stories  open articles  "
+          "load", flush=True)
+    for n in range(1, args.articles + 1):
+        _, title, text, published = stream.next_article()
+        source = str(int(stream.rng.integers(0, args.sources)))
+        features = describe(Document(id="", title=title, text=text, published=published, source=source))
+        outcomes = [None, None]
+        for side in ((0, 1) if n % 2 else (1, 0)):  # the second to run finds warmer caches
+            started = time.perf_counter()
+            outcomes[side] = assigners[side].assign(str(n), features, published)
+            times[side].append((time.perf_counter() - started) * 1000)
+        # Both modules' dataclasses print their fields the same way, floats to the last bit.
+        if repr(outcomes[0]).replace("cluster_against.", "") != repr(outcomes[1]).replace("cluster_against.", ""):
+            sys.exit(f"bench: article {n:,} assigned differently:\n  this tree: {outcomes[0]!r}\n  other: {outcomes[1]!r}")
+        if n % args.checkpoint == 0 or n == args.articles:
+            sizes = assigners[0].clusterer.sizes()
+            print(f"{n:>8,}  {percentile(times[0], 50):>11.2f}  {percentile(times[0], 99):>11.2f}  "
+                  f"{percentile(times[1], 50):>12.2f}  {percentile(times[1], 99):>12.2f}  "
+                  f"{sum(times[0]) / sum(times[1]):>15.3f}  {sizes['stories']:>12,}  {sizes['articles']:>13,}  "
+                  f"{os.getloadavg()[0]:>4.1f}", flush=True)
+            times = [[], []]
 
 
 def load_history(stream: Stream, sources: list, count: int, batch: int = 5000) -> None:

@@ -178,17 +178,17 @@ def assign_batch(limit: int = BATCH) -> int:
 
 def waiting_articles(limit: int) -> list[tuple[Article, Features, datetime]]:
     """The oldest articles without a story, each with its stored features (described now if it has none)."""
-    # One range of the story foreign key's index: only the waiting rows are read (on SQLite already in id order).
-    ids = list(Article.objects.filter(story__isnull=True).order_by("id").values_list("id", flat=True)[:limit])
-    if not ids:
-        return []
-    stored = {row.article_id: row for row in ArticleFeatures.objects.filter(article_id__in=ids)}
-    articles = Article.objects.only("id", "title", "published", "fetched", "source_id", "language").in_bulk(ids)
+    # One range of the story foreign key's index: only the waiting rows are read (on SQLite already in id
+    # order), their features joined to them. One query, not three: building each cost more than running it.
+    wanted = {"id", "title", "published", "fetched", "source_id", "language"}
+    fields = [field.attname for field in Article._meta.concrete_fields if field.attname in wanted]  # as from_db reads them
+    rows = (Article.objects.filter(story__isnull=True).order_by("id")
+            .values_list(*fields, "features__data", "features__when")[:limit])
     waiting = []
-    for pk in ids:
-        article = articles[pk]
-        if pk in stored:
-            waiting.append((article, Features.from_json(stored[pk].data), stored[pk].when))
+    for *values, data, when in rows:
+        article = Article.from_db(connection.alias, fields, values)
+        if data is not None:
+            waiting.append((article, Features.from_json(data), when))
             continue
         # Stored by something other than ingestion (or before assignment moved off it): describe it here.
         article.refresh_from_db(fields=["text", "summary"])

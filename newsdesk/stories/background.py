@@ -38,6 +38,10 @@ def _tables() -> dict[str, dict[str, float]]:
 
 def article_share(term: str, language: str) -> float:
     """Return the share of general-text articles in `language` that use the (stemmed) term; 0 for a rare one."""
+    return article_shares(language).get(term, 0.0)
+
+
+def article_shares(language: str) -> dict[str, float]:
+    """Return `article_share` of every term of `language` that has one (a term missing has 0)."""
     tables = _tables()
-    table = tables.get(language) or tables[FALLBACK_LANGUAGE]
-    return table.get(term, 0.0)
+    return tables.get(language) or tables[FALLBACK_LANGUAGE]

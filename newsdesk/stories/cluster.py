@@ -16,7 +16,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
-from newsdesk.stories.background import article_share
+from newsdesk.stories.background import article_shares
 from newsdesk.stories.features import Document, Features, describe
 
 HOUR = 3600.0
@@ -129,6 +129,7 @@ class _Member:
 class _Story:
     members: dict[str, None] = field(default_factory=dict)  # ordered set
     centroid: dict[str, float] = field(default_factory=dict)  # sum of member vectors
+    counts: dict[str, int] = field(default_factory=dict)  # members with each term of the centroid
     norm2: float = 0.0
     names: Counter = field(default_factory=Counter)
     languages: Counter = field(default_factory=Counter)
@@ -148,9 +149,12 @@ class Clusterer:
         self._members: dict[str, _Member] = {}
         self._stories: dict[int, _Story] = {}
         self._df: Counter = Counter()  # open articles per term
-        self._term_stories: dict[str, dict[int, int]] = {}  # term -> story -> members with it
+        # term -> story -> its centroid's weight for the term (the same value): retrieval reads the
+        # weights where it finds the stories, without a lookup of each story's centroid.
+        self._term_stories: dict[str, dict[int, float]] = {}
         self._term_docs: dict[str, dict[str, float]] = {}  # term -> article -> weight
         self._name_stories: dict[str, dict[int, int]] = {}
+        self._norms: dict[int, float] = {}  # each open story's |centroid| (1 when empty): what its cosines divide by
         self._bands: dict[int, dict[str, None]] = {}
         self._forbidden: set[frozenset[int]] = set()
         self._all: dict[str, float] = {}  # sum of every open article's vector: the window's average article
@@ -190,6 +194,8 @@ class Clusterer:
         margin, as this changes a decision already taken). Arriving before `key` had the articles that
         describe its event, it could not join it; in another order it would have.
         """
+        if not near:
+            return ()  # nothing to converge with: spare the copy of a possibly large centroid
         story = self._stories[key]
         grown = dict(story.centroid)
         for term, weight in vector.items():
@@ -207,7 +213,7 @@ class Clusterer:
                 continue
             small, large = (state.centroid, grown) if len(state.centroid) < len(grown) else (grown, state.centroid)
             dot = _dot(small, large)
-            cosine = dot / norm / (math.sqrt(state.norm2) or 1.0)
+            cosine = dot / norm / self._norms[other]
             if cosine >= least or (len(state.members) == 1 and cosine >= rehome):
                 merging.append(other)
         return tuple(merging)
@@ -221,11 +227,13 @@ class Clusterer:
         for name in features.names:
             for key in self._name_stories.get(name, ()):
                 centroid_dots.setdefault(key, 0.0)
-        ranked = heapq.nsmallest(config.candidates, centroid_dots.items(),
-                                 key=lambda item: (-item[1] / (math.sqrt(self._stories[item[0]].norm2) or 1.0), item[0]))
+        norms = self._norms
+        # Plain tuples compare in C: cheaper than a key function called for each of a few thousand stories.
+        ranked = heapq.nsmallest(config.candidates, [(-dot / norms[key], key) for key, dot in centroid_dots.items()])
+        stories = self._stories
         scored = []
-        for key, _ in ranked:
-            story = self._stories[key]
+        for _, key in ranked:
+            story = stories[key]
             if story.last < horizon or not _same_language(features.language, story):
                 continue
             scored.append((self._score(vector, features, story, member_best.get(key, 0.0), moment), key))
@@ -258,14 +266,14 @@ class Clusterer:
         heaviest = _heaviest(vector, config.retrieval_terms)
         centroid_dots: dict[int, float] = {}
         doc_dots: dict[str, float] = {}
-        open_stories, term_stories, term_docs = self._stories, self._term_stories, self._term_docs
+        term_stories, term_docs = self._term_stories, self._term_docs
         for term, weight in heaviest:
             stories = term_stories.get(term, {})
             # A term in a large share of the open stories finds everything and tells little.
             if len(stories) > common:
                 continue
-            for key in stories:
-                centroid_dots[key] = centroid_dots.get(key, 0.0) + weight * open_stories[key].centroid[term]
+            for key, value in stories.items():
+                centroid_dots[key] = centroid_dots.get(key, 0.0) + weight * value
             docs = term_docs.get(term, {})
             if len(docs) > common:
                 continue
@@ -322,16 +330,15 @@ class Clusterer:
         """The article's terms weighted by their rarity in the open window, at unit length."""
         background = self.config.background_articles
         total = len(self._members) + background
-        language = features.language
-        terms = [(term, weight, background * article_share(term, language)) for term, weight in features.terms]
+        share = article_shares(features.language).get
+        terms = [(term, weight, background * share(term, 0.0)) for term, weight in features.terms]
         # Names count as terms of their own ("@" keeps them apart from words), so a shared rare name is
         # strong evidence and a name in every article ("US") weak, by the same rarity weighting.
-        terms += [(NAME + name, self.config.name_weight, background * article_share(name, language))
-                  for name in features.names]
+        terms += [(NAME + name, self.config.name_weight, background * share(name, 0.0)) for name in features.names]
         # Document frequency in the window plus that of general text: a young window cannot yet tell
         # a common word from a telling one by its own counts, and every article would join the first story.
-        weighted = {term: weight * (math.log((total + 1) / (self._df[term] + prior + 1)) + 1.0)
-                    for term, weight, prior in terms}
+        df, log = self._df.get, math.log
+        weighted = {term: weight * (log((total + 1) / (df(term, 0) + prior + 1)) + 1.0) for term, weight, prior in terms}
         norm = math.sqrt(sum(value * value for value in weighted.values())) or 1.0
         return {term: value / norm for term, value in weighted.items()}
 
@@ -386,14 +393,16 @@ class Clusterer:
         own = _dot(vector, vector)
         dot = _dot(vector, target.centroid)
         target.norm2 += 2 * dot + own
+        self._norms[story] = math.sqrt(target.norm2) or 1.0
         self._story_norm2 += 2 * dot + own
         self._story_pairs += 2 * len(target.members) - 1
         self._all_norm2 += 2 * _dot(vector, self._all) + own
+        centroid, counts = target.centroid, target.counts
         for term, weight in vector.items():
             self._all[term] = self._all.get(term, 0.0) + weight
-            target.centroid[term] = target.centroid.get(term, 0.0) + weight
-            postings = self._term_stories.setdefault(term, {})
-            postings[story] = postings.get(story, 0) + 1
+            value = centroid[term] = centroid.get(term, 0.0) + weight
+            counts[term] = counts.get(term, 0) + 1
+            self._term_stories.setdefault(term, {})[story] = value
             self._term_docs.setdefault(term, {})[doc_id] = weight
             self._df[term] += 1
         for name in member.names:
@@ -430,13 +439,17 @@ class Clusterer:
                 del self._all[term]
             else:
                 self._all[term] -= weight
+        centroid, counts = story.centroid, story.counts
         for term, weight in member.vector.items():
-            left = story.centroid[term] - weight
-            _decrement(self._term_stories, term, member.story)
-            if self._term_stories.get(term, {}).get(member.story):
-                story.centroid[term] = left
+            postings = self._term_stories[term]
+            if counts[term] > 1:
+                counts[term] -= 1
+                left = centroid[term] = centroid[term] - weight
+                postings[member.story] = left
             else:
-                del story.centroid[term]
+                del counts[term], centroid[term], postings[member.story]
+                if not postings:
+                    del self._term_stories[term]
             docs = self._term_docs[term]
             del docs[doc_id]
             if not docs:
@@ -471,6 +484,10 @@ class Clusterer:
         if not story.centroid:
             self._story_norm2 -= story.norm2  # rounding left over
             story.norm2 = 0.0
+        if member.story in self._stories:
+            self._norms[member.story] = math.sqrt(story.norm2) or 1.0
+        else:
+            del self._norms[member.story]
         if not self._members:
             self._all_norm2 = self._story_norm2 = 0.0
 
@@ -600,32 +617,32 @@ class Clusterer:
     def related(self, story: int, limit: int = 5) -> list[tuple[int, float]]:
         """Return the closest other open stories with their similarity, closest first."""
         state = self._stories[story]
-        norm = math.sqrt(state.norm2) or 1.0
+        norm, norms = self._norms[story], self._norms
         common = max(self.config.postings_floor, self.config.common_share * len(self._stories))
         heaviest = _heaviest(state.centroid, self.config.retrieval_terms * 2)
         dots: dict[int, float] = {}
         for term, weight in heaviest:
-            if len(self._term_stories.get(term, ())) > common:
+            postings = self._term_stories.get(term, {})
+            if len(postings) > common:
                 continue
-            for key in self._term_stories.get(term, ()):
+            for key, value in postings.items():
                 if key != story:
-                    dots[key] = dots.get(key, 0.0) + weight * self._stories[key].centroid[term]
-        language = state.languages
-        scored = []
-        for key, dot in dots.items():
-            other = self._stories[key]
-            if language and other.languages and not (set(language) & set(other.languages)):
-                continue
-            scored.append((key, dot / norm / (math.sqrt(other.norm2) or 1.0)))
-        scored.sort(key=lambda item: (-item[1], item[0]))
-        return [(key, round(score, 4)) for key, score in scored[:limit] if score > 0]
+                    dots[key] = dots.get(key, 0.0) + weight * value
+        languages = set(state.languages)
+        stories = self._stories
+        # Only the closest `limit` are ordered, and plain tuples compare in C: a full sort with a key
+        # function cost more than finding the stories.
+        closest = heapq.nsmallest(limit, [(-(dot / norm / norms[key]), key) for key, dot in dots.items()
+                                          if not languages or not stories[key].languages
+                                          or not languages.isdisjoint(stories[key].languages)])
+        return [(key, round(-score, 4)) for score, key in closest if -score > 0]
 
     def sizes(self) -> dict[str, int]:
         """Return how many articles, stories, terms and index entries are held (memory follows these)."""
         return {"articles": len(self._members), "stories": len(self._stories), "terms": len(self._df),
                 "term_postings": sum(len(p) for p in self._term_stories.values()),
                 "name_postings": sum(len(p) for p in self._name_stories.values()),
-                "bands": len(self._bands), "forbidden": len(self._forbidden)}
+                "bands": len(self._bands), "forbidden": len(self._forbidden), "norms": len(self._norms)}
 
 
 def _dot(vector: dict[str, float], other: dict[str, float]) -> float:

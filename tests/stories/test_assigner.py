@@ -277,3 +277,13 @@ def test_assigner_processes_one_leads_and_when_it_is_killed_another_assigns_what
     for article_id in Article.objects.values_list("id", flat=True):
         assert ClusterEvent.objects.filter(kind="add", article_id=article_id).count() == 1
     assert sum(Story.objects.values_list("article_count", flat=True)) == len(ARRIVALS)
+
+
+@pytest.mark.django_db
+def test_a_story_started_by_a_waiting_article_carries_its_title_lead_time_and_language():
+    article = store_waiting("herald", "quake", "Earthquake damages homes in Valparaíso", QUAKE_HERALD, NOW)
+    assign_waiting()
+    article.refresh_from_db()
+    story = Story.objects.get(pk=article.story_id)
+    assert (story.headline, story.lead_article_id, story.first_seen, story.language) == (
+        "Earthquake damages homes in Valparaíso", article.pk, NOW, "en")
