@@ -156,6 +156,7 @@ def assign_batch(limit: int = BATCH) -> int:
     """Assign the oldest `limit` articles waiting for a story, in one transaction; return how many."""
     with write_turn(), transaction.atomic(), locked_window() as window:
         waiting = waiting_articles(limit)
+        writes = Writes()
         started: set[int] = set()
         joined: dict[int, int] = {}  # story: articles it gained in this batch
         gone: set[int] = set()
@@ -164,15 +165,14 @@ def assign_batch(limit: int = BATCH) -> int:
                 window.clusterer.remove(str(article.pk))  # its story was deleted from under it: decide afresh
             close_quiet_stories(window, when)
             decision = window.clusterer.decide(str(article.pk), features, when)
-            key = join_story(window, article, features, when, decision)
+            key = join_story(window, article, features, when, decision, writes)
             if decision.story is None:
                 started.add(key)
             joined[key] = joined.get(key, 0) + 1
             gone.update(decision.merge)
+        writes.flush(window)
         # Once per story and batch, not per article: summarizing a large story costs a pass over its members.
-        for key, count in joined.items():
-            if key not in gone:
-                summarize(window, key, new=key in started, gained=count)
+        summarize_all(window, {key: (key in started, count) for key, count in joined.items() if key not in gone})
     return len(waiting)
 
 
@@ -198,27 +198,36 @@ def waiting_articles(limit: int) -> list[tuple[Article, Features, datetime]]:
     return waiting
 
 
-def join_story(window: Window, article: Article, features: Features, when: datetime, decision: Decision) -> int:
+def join_story(window: Window, article: Article, features: Features, when: datetime, decision: Decision,
+               writes: Writes | None = None) -> int:
     """Write a decision: the article's story, its reason, the event others replay; then apply it here.
 
-    The article's features are already stored, and the story's summary is the caller's to bring up to
-    date: once per article (`assign_story`) or once per batch (`assign_batch`)."""
+    A new story is written at once (later articles of a batch may join it); the article's story and its
+    event wait in `writes`, when given, for the caller to flush. The article's features are already
+    stored, and the story's summary is the caller's to bring up to date: once per article
+    (`assign_story`) or once per batch (`assign_batch`)."""
+    held = writes
+    writes = Writes() if held is None else held
     key = decision.story
     if key is None:
         key = insert_instance(Story(headline=article.title, lead_article=article, first_seen=when, last_updated=when,
                                     article_count=1, source_count=1, language=features.language))[0]
     reason = decision.reason.as_json()
     copy_of = int(decision.reason.copy_of) if decision.reason.copy_of else None
-    update_row(Article, article.pk, story_id=key, assignment=reason, copy_of_id=copy_of)
+    writes.place(article.pk, story_id=key, assignment=reason, copy_of_id=copy_of)
     article.story_id, article.assignment, article.copy_of_id = key, reason, copy_of
     window.clusterer.add(str(article.pk), features, when, key)
-    record_event(window, ClusterEvent(kind=ClusterEvent.Kind.ADD, article_id=article.pk, story_id=key))
+    writes.record(ClusterEvent(kind=ClusterEvent.Kind.ADD, article_id=article.pk, story_id=key))
     window.newest = max(window.newest or when, when)
+    if decision.merge:
+        writes.flush(window)  # merging reads and moves articles by story, and writes its event after this one
     for gone in decision.merge:
         if Article.objects.filter(story_id=gone, pinned=True).exists():
             continue  # a moderator placed articles there: clustering does not move them
         absorb(window, key, gone)
     review = window.clusterer.review(key)
+    if review.strays or review.apart:
+        writes.flush(window)  # as for merging
     for gone in review.strays:
         if not Article.objects.filter(story_id=gone, pinned=True).exists():
             absorb(window, key, gone)
@@ -226,8 +235,40 @@ def join_story(window: Window, article: Article, features: Features, when: datet
     new = split_off(window, key, apart) if apart else None
     if new is not None and article.pk in apart:
         article.story_id, article.assignment = new, {"kind": "split", "from_story": key}
-        return new
+        key = new
+    if held is None:
+        writes.flush(window)
     return key
+
+
+class Writes:
+    """A batch's articles' stories and their ADD events, held to be written in two statements at `flush`."""
+
+    PLACED = ("story_id", "assignment", "copy_of_id")
+
+    def __init__(self) -> None:
+        self.placed: list[tuple[int, list]] = []
+        self.events: list[tuple[ClusterEvent, list]] = []
+
+    def place(self, pk: int, **values) -> None:
+        """Hold an article's story, reason and copy (as `PLACED`, by attname)."""
+        self.placed.append((pk, prepare(Article, values)))
+
+    def record(self, event: ClusterEvent) -> None:
+        """Hold an event this process just applied, its columns as they are now (its time is now)."""
+        self.events.append((event, instance_row(event)))
+
+    def flush(self, window: Window) -> None:
+        """Write what is held, in order, and note the last event as the newest this process's memory reflects."""
+        if self.placed:
+            update_rows(Article, self.PLACED, self.placed)
+        if self.events:
+            event, row = self.events[-1]
+            event.pk = insert_rows(ClusterEvent, [row for _, row in self.events])
+            event._state.adding = False
+            remember(window, event)
+            window.last_row = as_text((event.pk, *row))
+        self.placed, self.events = [], []
 
 
 def split_off(window: Window, key: int, article_ids: list[int]) -> int | None:
@@ -266,10 +307,32 @@ def absorb(window: Window, keep: int, gone: int) -> None:
 def summarize(window: Window, key: int, new: bool = False, gained: int = 1) -> None:
     """Bring a story's counts, times, headline, lead article and related stories up to date
     (new: started by the articles just assigned; gained: how many joined it since it was last summarized)."""
-    summary = open_summary(window, key)
-    if summary is None:
-        summarize_closed(key)
-        return
+    summarize_all(window, {key: (new, gained)})
+
+
+def summarize_all(window: Window, stories: dict[int, tuple[bool, int]]) -> None:
+    """`summarize` each story (its new, gained), in one statement per set of fields written."""
+    summaries = {}
+    for key, (new, gained) in stories.items():
+        summary = open_summary(window, key)
+        if summary is None:
+            summarize_closed(key)
+        else:
+            summaries[key] = (summary, new, gained)
+    grown = {key: int(summary.headline) for key, (summary, new, _) in summaries.items()
+             if not (new and len(summary.members) == 1)}
+    headlines = headlines_and_comments(grown) if grown else {}
+    changes: dict[tuple[str, ...], list[tuple[int, list]]] = {}
+    for key, (summary, new, gained) in summaries.items():
+        fields = story_fields(window, key, summary, new, gained, headlines.get(key, ("", 0)))
+        changes.setdefault(tuple(fields), []).append((key, prepare(Story, fields)))
+    for names, rows in changes.items():
+        update_rows(Story, names, rows)
+
+
+def story_fields(window: Window, key: int, summary: StorySummary, new: bool, gained: int,
+                 headline_comments: tuple[str, int]) -> dict:
+    """The fields `summarize` writes of an open story, by attname."""
     size = len(summary.members)
     # Related stories cost a pass over the story's heaviest terms; a large story's neighbours change
     # slowly, so it looks again each time it passes a multiple of RELATED_EVERY articles, not at each one.
@@ -278,13 +341,10 @@ def summarize(window: Window, key: int, new: bool = False, gained: int = 1) -> N
         fields["related"] = [{"story": other, "score": round(score, 3)}
                              for other, score in window.clusterer.related(key, RELATED_LIMIT)]
     if new and size == 1:
-        score = story_score(1, 0, age_hours(summary.last, timezone.now()))
-        update_row(Story, key, score=score, **fields)
-        return
-    headline, comments = headline_and_comments(int(summary.headline), key)
+        return {"score": story_score(1, 0, age_hours(summary.last, timezone.now())), **fields}
+    headline, comments = headline_comments
     sources = len(summary.sources) or 1
-    update_row(
-        Story, key,
+    return dict(
         article_count=size, source_count=sources, first_seen=summary.first,
         last_updated=summary.last, closed=False, lead_article_id=int(summary.representative),
         language=summary.language, **fields, **({"headline": headline} if headline else {}),
@@ -293,15 +353,21 @@ def summarize(window: Window, key: int, new: bool = False, gained: int = 1) -> N
     )
 
 
-def headline_and_comments(article_id: int, key: int) -> tuple[str, int]:
-    """One query for the headline's title and the story's comments (the headline is one of its articles)."""
+def headlines_and_comments(headlines: dict[int, int]) -> dict[int, tuple[str, int]]:
+    """Each story's headline title and comments, given its headline article (one of its own): two plain queries."""
     article, story = Article._meta, Story._meta
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT a.{qn(article.get_field('title').column)}, s.{qn(story.get_field('comment_count').column)} "
-                       f"FROM {qn(article.db_table)} a JOIN {qn(story.db_table)} s ON s.{qn(story.pk.column)} = %s "
-                       f"WHERE a.{qn(article.pk.column)} = %s", [key, article_id])
-        row = cursor.fetchone()
-    return (row[0], row[1]) if row else ("", 0)
+        cursor.execute(f"SELECT {qn(article.pk.column)}, {qn(article.get_field('title').column)} "
+                       f"FROM {qn(article.db_table)} WHERE {qn(article.pk.column)} IN ({', '.join(['%s'] * len(headlines))})",
+                       list(set(headlines.values())))
+        titles = dict(cursor.fetchall())
+        cursor.execute(f"SELECT {qn(story.pk.column)}, {qn(story.get_field('comment_count').column)} "
+                       f"FROM {qn(story.db_table)} WHERE {qn(story.pk.column)} IN ({', '.join(['%s'] * len(headlines))})",
+                       list(headlines))
+        comments = dict(cursor.fetchall())
+    # As one join of the two would: nothing of a story whose headline or row is gone.
+    return {key: (titles[article_id], comments[key]) for key, article_id in headlines.items()
+            if article_id in titles and key in comments}
 
 
 # The live path writes a handful of rows per article: plain statements, because building an ORM
@@ -330,20 +396,49 @@ def insert_row(model: type[models.Model], new_id: bool = False, prepared: bool =
 def insert_instance(instance: models.Model) -> tuple[int, list]:
     """INSERT an unsaved instance, every field but its id as the ORM would write it; set and return its new id,
     with the values written."""
-    fields = [field for field in type(instance)._meta.concrete_fields if not field.primary_key]
-    row = {field.attname: field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields}
+    row = dict(zip(insert_fields(type(instance)), instance_row(instance)))
     instance.pk = insert_row(type(instance), new_id=True, prepared=True, **row)
     instance._state.adding = False
     return instance.pk, list(row.values())
 
 
-def update_row(model: type[models.Model], pk: int, **values) -> None:
-    """UPDATE the fields (by attname) of one row of `model`, adapted for the database as the ORM would."""
-    fields = [model._meta.get_field(name) for name in values]
+def insert_fields(model: type[models.Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields if not field.primary_key]
+
+
+def instance_row(instance: models.Model) -> list:
+    """An unsaved instance's values, every field but its id (as `insert_fields`), as the ORM would write them."""
+    return [field.get_db_prep_save(field.pre_save(instance, True), connection)
+            for field in type(instance)._meta.concrete_fields if not field.primary_key]
+
+
+def insert_rows(model: type[models.Model], rows: list[list]) -> int:
+    """INSERT prepared rows of `model` (as `insert_fields`) in one statement; return the last one's id."""
+    columns = [model._meta.get_field(name).column for name in insert_fields(model)]
+    row = f"({', '.join(['%s'] * len(columns))})"
+    sql = (f"INSERT INTO {qn(model._meta.db_table)} ({', '.join(map(qn, columns))}) "
+           f"VALUES {', '.join([row] * len(rows))}")
+    params = [value for values in rows for value in values]
     with connection.cursor() as cursor:
-        cursor.execute(f"UPDATE {qn(model._meta.db_table)} SET {', '.join(f'{qn(f.column)} = %s' for f in fields)} "
-                       f"WHERE {qn(model._meta.pk.column)} = %s",
-                       [*(f.get_db_prep_save(value, connection) for f, value in zip(fields, values.values())), pk])
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{sql} RETURNING {qn(model._meta.pk.column)}", params)
+            return max(pk for pk, in cursor.fetchall())
+        cursor.execute(sql, params)
+        return cursor.lastrowid  # SQLite's: the last row of the statement
+
+
+def prepare(model: type[models.Model], values: dict) -> list:
+    """Values of `model`'s fields (by attname) adapted for the database as the ORM would."""
+    return [model._meta.get_field(name).get_db_prep_save(value, connection) for name, value in values.items()]
+
+
+def update_rows(model: type[models.Model], names: tuple[str, ...], rows: list[tuple[int, list]]) -> None:
+    """UPDATE the same fields (by attname) of many rows of `model`, each (id, prepared values): one statement,
+    sent at once for all (psycopg pipelines it)."""
+    columns = [model._meta.get_field(name).column for name in names]
+    with connection.cursor() as cursor:
+        cursor.executemany(f"UPDATE {qn(model._meta.db_table)} SET {', '.join(f'{qn(c)} = %s' for c in columns)} "
+                           f"WHERE {qn(model._meta.pk.column)} = %s", [[*values, pk] for pk, values in rows])
 
 
 def summarize_closed(key: int) -> None:
