@@ -7,13 +7,17 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from newsdesk.stories.assign import assign_waiting, assigner_lead, assigner_turn, drop_window
+from django.db import transaction
+
+from newsdesk.stories.assign import assign_waiting, assigner_lead, assigner_turn, drop_window, load_window, locked_window
+from newsdesk.stories.cluster import StorySummary
 from newsdesk.stories.moderate import move_article
 from newsdesk.store.models import Article, ArticleFeatures, ClusterEvent, Story
 from test_assign import CHESS, QUAKE_COURIER, QUAKE_HERALD  # tests/stories is on the path, as for every test here
@@ -176,6 +180,40 @@ def test_an_assigner_killed_mid_batch_leaves_every_article_assigned_exactly_once
     assert counted == len(ARRIVALS)
     for story in Story.objects.filter(article_count__gt=0):
         assert story.article_count == story.articles.count()
+
+
+ASSIGNER = """
+import django
+django.setup()
+from newsdesk.stories.assign import assign_waiting, assigner_turn
+with assigner_turn():
+    print(assign_waiting(), flush=True)
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_another_process_assigned_is_replayed_here_into_the_stories_the_database_holds():
+    store_and_assign(*ARRIVALS[0])  # this process's window is built before the batch, and replays it afterwards
+    for arrival in ARRIVALS[1:]:
+        store_waiting(*arrival)
+    assigner = child(ASSIGNER)
+    output, errors = assigner.communicate(timeout=120)
+    assert assigner.returncode == 0, errors
+    assert int(output.split()[-1]) == len(ARRIVALS) - 1
+
+    # Stories the batch started, joined later in it, and one the batch's stray moved away from.
+    with transaction.atomic(), locked_window() as window:
+        replayed = {pk: window.clusterer.story_of(str(pk)) for pk in Article.objects.values_list("id", flat=True)}
+        stories = {key: unordered(window.clusterer.summary(key)) for key in set(replayed.values())}
+    assert replayed == dict(Article.objects.values_list("id", "story_id"))
+    assert ClusterEvent.objects.filter(kind="merge").exists()
+    fresh = load_window().clusterer
+    assert stories == {key: unordered(fresh.summary(key)) for key in stories}
+
+
+def unordered(summary: StorySummary) -> StorySummary:
+    # A rebuilt window adds members in id order, a replaying one in the order they joined.
+    return replace(summary, members=tuple(sorted(summary.members)), sources=tuple(sorted(summary.sources)))
 
 
 @pytest.mark.django_db(transaction=True)
