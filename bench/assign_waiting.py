@@ -10,7 +10,8 @@ described, then the article and its features in one transaction), without a stor
 storing, in batches of up to BATCH articles. The trees take turns (this, other, other, this...) so
 both see the same machine load. Printed per turn: seconds, articles per second and the load; then
 each tree's median and the ratio this/other. It stops if the two trees leave different stories,
-reasons, events or story rows (all but the score, which moves with the clock).
+reasons, events or story rows (all but the score, which moves with the clock); --outcomes DIR keeps
+each distinct one there to compare.
 """
 
 from __future__ import annotations
@@ -76,6 +77,8 @@ def turn(args: argparse.Namespace) -> None:
             "closed", "merged_into_id", "related", "language")),
     }
     digest = hashlib.sha256(json.dumps(outcome, default=str, sort_keys=True).encode()).hexdigest()[:16]
+    if args.outcomes:
+        (args.outcomes / f"{digest}.json").write_text(json.dumps(outcome, default=str, indent=0))
     print(json.dumps({"assigned": assigned, "seconds": seconds, "stories": len(outcome["stories"]),
                       "events": len(outcome["events"]), "digest": digest}), flush=True)
 
@@ -88,6 +91,7 @@ def main() -> None:
     parser.add_argument("--sources", type=int, default=100)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--database-url", default="", help="PostgreSQL URL (its database is dropped); default SQLite")
+    parser.add_argument("--outcomes", type=Path, help="write each distinct outcome there, as DIGEST.json, to compare")
     parser.add_argument("--tree", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.tree:
@@ -103,7 +107,7 @@ def main() -> None:
     for n, name in enumerate(order, 1):
         command = [sys.executable, __file__, "--tree", str(trees[name]), "--articles", str(args.articles),
                    "--sources", str(args.sources), "--seed", str(args.seed), "--against", str(args.against),
-                   "--database-url", args.database_url]
+                   "--database-url", args.database_url, *(["--outcomes", str(args.outcomes)] if args.outcomes else [])]
         done = subprocess.run(command, capture_output=True, text=True, cwd=trees[name])
         if done.returncode:
             sys.exit(f"bench: the {name} tree's turn failed:\n{done.stderr}")
