@@ -250,9 +250,9 @@ class Writes:
         self.placed: list[tuple[int, list]] = []
         self.events: list[tuple[ClusterEvent, list]] = []
 
-    def place(self, pk: int, **values) -> None:
-        """Hold an article's story, reason and copy (as `PLACED`, by attname)."""
-        self.placed.append((pk, prepare(Article, values)))
+    def place(self, pk: int, story_id: int, assignment: dict, copy_of_id: int | None) -> None:
+        """Hold an article's story, reason and copy."""
+        self.placed.append((pk, prepare(Article, dict(zip(self.PLACED, (story_id, assignment, copy_of_id))))))
 
     def record(self, event: ClusterEvent) -> None:
         """Hold an event this process just applied, its columns as they are now (its time is now)."""
