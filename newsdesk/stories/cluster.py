@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from sys import intern
 from itertools import islice, repeat
 from operator import mul
 from collections import Counter
@@ -334,7 +335,8 @@ class Clusterer:
         terms = [(term, weight, background * share(term, 0.0)) for term, weight in features.terms]
         # Names count as terms of their own ("@" keeps them apart from words), so a shared rare name is
         # strong evidence and a name in every article ("US") weak, by the same rarity weighting.
-        terms += [(NAME + name, self.config.name_weight, background * share(name, 0.0)) for name in features.names]
+        # Interned: the key is kept in this article's vector while it is open, one string per name, not per article.
+        terms += [(intern(NAME + name), self.config.name_weight, background * share(name, 0.0)) for name in features.names]
         # Document frequency in the window plus that of general text: a young window cannot yet tell
         # a common word from a telling one by its own counts, and every article would join the first story.
         df, log = self._df.get, math.log

@@ -8,6 +8,7 @@ from __future__ import annotations
 import hashlib
 import math
 import re
+import sys
 from functools import lru_cache
 from operator import itemgetter
 from collections import Counter
@@ -105,9 +106,14 @@ class Features:
 
     @classmethod
     def from_json(cls, data: dict) -> Features:
-        return cls(terms=tuple((term, float(weight)) for term, weight in data["terms"]), names=tuple(data["names"]),
-                   minhash=tuple(int(value) for value in data["minhash"]), language=data["language"],
-                   published=data["published"], source=data.get("source", ""), has_title=data.get("has_title", False))
+        # Decoded JSON gives every article its own copy of each word, and the clusterer keeps every
+        # open article's: interned, the window holds one string per distinct word, not per mention.
+        intern = sys.intern
+        return cls(terms=tuple((intern(term), float(weight)) for term, weight in data["terms"]),
+                   names=tuple(map(intern, data["names"])),
+                   minhash=tuple(int(value) for value in data["minhash"]), language=intern(data["language"]),
+                   published=data["published"], source=intern(data.get("source", "")),
+                   has_title=data.get("has_title", False))
 
 
 def describe(doc: Document) -> Features:

@@ -60,6 +60,17 @@ def test_features_survive_a_json_round_trip_and_are_the_same_every_time():
     assert len(features.minhash) == 64
 
 
+def test_features_read_back_share_one_copy_of_each_word_across_articles():
+    # The live window holds every open article's features as read from the database: a word it
+    # kept once per article would make its memory grow with the words mentioned, not the words used.
+    stored = json.dumps(describe(REPORT).as_json())
+    first, second = (Features.from_json(json.loads(stored)) for _ in range(2))
+    assert first == second
+    assert all(a is b for (a, _), (b, _) in zip(first.terms, second.terms))
+    assert all(a is b for a, b in zip(first.names, second.names)) and first.names
+    assert first.source is second.source and first.language is second.language
+
+
 def test_near_identical_texts_share_most_of_their_signature_and_short_texts_get_none():
     edited = Document("6", REPORT.title, REPORT.text.replace("on Monday", "on Monday morning"), None)
     other = Document("7", "Storm", "A storm cut power to thousands of homes along the coast overnight, and ferries "
