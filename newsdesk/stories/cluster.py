@@ -661,7 +661,7 @@ def _sum(vectors: Iterable[dict[str, float]]) -> dict[str, float]:
 
 
 def _two_groups(vectors: list[dict[str, float]], centroid: dict[str, float], rounds: int = 8) -> list[bool] | None:
-    """Two-means on unit vectors, seeded by the member least like the centroid and the member least like it:
+    """Two-means on unit vectors, seeded by the member least like the centroid and the member least like that one:
     for each vector, whether it is in the first group; None when all fall in one."""
     first = min(range(len(vectors)), key=lambda i: _dot(vectors[i], centroid))
     second = min(range(len(vectors)), key=lambda i: _dot(vectors[i], vectors[first]))
