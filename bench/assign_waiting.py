@@ -23,7 +23,6 @@ import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
@@ -33,19 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 def turn(args: argparse.Namespace) -> None:
     """One tree's turn, in this process: store, assign, print one JSON line."""
     sys.path.insert(0, str(ROOT / "bench"))
-    from cluster_scale import Stream, reset_postgres
+    from cluster_scale import Stream, setup_django
 
     sys.path.insert(0, str(args.tree))  # before this tree, which cluster_scale put first
-    os.environ["NEWSDESK_DATA_DIR"] = tempfile.mkdtemp(prefix="newsdesk-assign-waiting-")
-    os.environ["NEWSDESK_SUBSCRIBE_DEFAULTS"] = "false"
-
-    if args.database_url:
-        os.environ["NEWSDESK_DATABASE_URL"] = args.database_url
-        reset_postgres(args.database_url)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
-    import django
-
-    django.setup()
+    setup_django("newsdesk-assign-waiting-", args.database_url)
     from django.core.management import call_command
     from django.db import transaction
 

@@ -150,16 +150,7 @@ def main() -> None:
                              "then stream the rest through the live path")
     args = parser.parse_args()
 
-    data_dir = tempfile.mkdtemp(prefix="newsdesk-cluster-scale-")
-    os.environ["NEWSDESK_DATA_DIR"] = data_dir
-    os.environ["NEWSDESK_SUBSCRIBE_DEFAULTS"] = "false"
-    if args.database_url:
-        os.environ["NEWSDESK_DATABASE_URL"] = args.database_url
-        reset_postgres(args.database_url)
-    import django
-
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
-    django.setup()
+    data_dir = setup_django("newsdesk-cluster-scale-", args.database_url)
     if args.against:
         compare_clusterers(args)
         return
@@ -334,6 +325,21 @@ def load_history(stream: Stream, sources: list, count: int, batch: int = 5000) -
         if done % 100_000 == 0 or done == count:
             print(f"# history: {done:,} articles stored in {time.perf_counter() - started:.0f} s", flush=True)
     # The live path starts with an empty window: stories still running at the switch start afresh there.
+
+
+def setup_django(prefix: str, database_url: str) -> str:
+    """Django on a fresh data folder (returned) and, given a PostgreSQL URL, on that database emptied."""
+    data_dir = tempfile.mkdtemp(prefix=prefix)
+    os.environ["NEWSDESK_DATA_DIR"] = data_dir
+    os.environ["NEWSDESK_SUBSCRIBE_DEFAULTS"] = "false"
+    if database_url:
+        os.environ["NEWSDESK_DATABASE_URL"] = database_url
+        reset_postgres(database_url)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsdesk.settings")
+    import django
+
+    django.setup()
+    return data_dir
 
 
 def reset_postgres(url: str) -> None:
