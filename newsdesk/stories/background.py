@@ -36,12 +36,8 @@ def _tables() -> dict[str, dict[str, float]]:
     return tables
 
 
-def article_share(term: str, language: str) -> float:
-    """Return the share of general-text articles in `language` that use the (stemmed) term; 0 for a rare one."""
-    return article_shares(language).get(term, 0.0)
-
-
 def article_shares(language: str) -> dict[str, float]:
-    """Return `article_share` of every term of `language` that has one (a term missing has 0)."""
+    """Return the share of general-text articles in `language` that use each (stemmed) term; a rare term is
+    missing (its share is 0)."""
     tables = _tables()
     return tables.get(language) or tables[FALLBACK_LANGUAGE]
