@@ -14,7 +14,6 @@ from typing import Callable
 
 import httpx
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from newsdesk.extract import ExtractError, extract_article
@@ -101,10 +100,9 @@ def store_entries(feed: Feed, parsed: ParsedFeed, client: httpx.Client, limits: 
         with _computing:
             features = describe_text(data.title, data.text or data.summary, data.published, feed.source_id, data.language)
             prepared = prepare_article(feed, data)
-        with write_turn(), transaction.atomic():  # an article is never stored without its features
-            article, created = save_article(feed, data, checked_url=normalize_url(entry.link), prepared=prepared)
-            if created:
-                store_features(article, features)
+        with write_turn():  # an article is never stored without its features: they are written along
+            _, created = save_article(feed, data, checked_url=normalize_url(entry.link), prepared=prepared,
+                                      along=lambda article: store_features(article, features))
         result.new_articles += created
     if result.page_errors:
         log.warning("ingest: %s: %d of its new pages could not be read in full; first: %s",

@@ -19,9 +19,9 @@ def page(url: str, guid: str = "", text: str = TEXT, summary: str = "") -> Artic
                        text=text, summary=summary)
 
 
-def save_as_a_poll_does(feed, data: ArticleData):
+def save_as_a_poll_does(feed, data: ArticleData, along=None):
     """As refresh does: the URL already checked, the row prepared before the transaction."""
-    return save_article(feed, data, checked_url=data.url, prepared=prepare_article(feed, data))
+    return save_article(feed, data, checked_url=data.url, prepared=prepare_article(feed, data), along=along)
 
 
 def test_the_same_url_guid_or_text_finds_the_stored_article():
@@ -52,3 +52,12 @@ def test_a_text_is_only_the_same_article_from_the_same_outlet_and_long_enough():
     # Without a page text the summary is stored as the text, but it is no fingerprint of a page.
     assert save_as_a_poll_does(herald, page("https://herald.example/teaser", text="", summary=TEXT))[1]
     assert Article.objects.count() == 5
+
+
+def test_what_is_written_along_a_new_article_is_written_once_and_never_for_a_known_one():
+    feed, _ = subscribe("https://herald.example/rss")
+    written: list[Article] = []
+    article, _ = save_as_a_poll_does(feed, page("https://herald.example/a"), along=written.append)
+    save_as_a_poll_does(feed, page("https://herald.example/b"), along=written.append)  # the same text
+
+    assert written == [article] and written[0].pk is not None
