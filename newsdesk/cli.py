@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import signal
@@ -312,6 +313,7 @@ def worker() -> None:
     threading.Thread(target=keep_assigner, args=(stopped,), name="assigner-keeper", daemon=True).start()
     try:
         tasks.enqueue_due_feeds.call_local()  # poll what is due now rather than at the next minute
+        gc.freeze()  # what start-up made lives as long as the process: full collections need not walk it
         call_command("run_huey")
     finally:
         stopped.set()
@@ -352,6 +354,7 @@ def assigner(worker_pid: int | None) -> None:
     setup_django()
     from newsdesk.tasks import serve_assignments
 
+    gc.freeze()  # what start-up made lives as long as the process: full collections need not walk it
     # A worker killed outright (SIGKILL) cannot stop it: it stops by itself, between two batches.
     serve_assignments(lambda: not signalled and (worker_pid is None or os.getppid() == worker_pid))
 

@@ -10,17 +10,17 @@ import logging
 import threading
 from dataclasses import asdict, dataclass, field
 from datetime import timedelta
+from typing import Callable
 
 import httpx
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from newsdesk.extract import ExtractError, extract_article
 from newsdesk.ingest.fetch import FetchError, Limits, Response, fetch, thread_client
 from newsdesk.ingest.parse import ParsedEntry, ParsedFeed, ParseError, parse_feed
 from newsdesk.ingest.politeness import polite_slot
-from newsdesk.ingest.robots import robots_allow
+from newsdesk.ingest.robots import robots_checker
 from newsdesk.ingest.schedule import next_poll_after_failure, next_poll_after_success
 from newsdesk.ingest.urls import normalize_url, same_site
 from newsdesk.ingest.websub import hub_is_pushing, note_hub
@@ -91,18 +91,18 @@ def store_entries(feed: Feed, parsed: ParsedFeed, client: httpx.Client, limits: 
     """Fetch, extract and store every entry of parsed that this feed has not stored yet."""
     describe_source(feed, parsed)
     result = RefreshResult(feed.id, "updated")
+    allowed = robots_checker(client, limits, slot=polite_slot)
     for entry in new_entries(feed, parsed)[: settings.NEWSDESK["ARTICLES_PER_POLL"]]:
-        data = read_entry(client, entry, limits)
+        data = read_entry(client, entry, limits, allowed)
         if data.extraction_error:
             result.page_errors.append(data.extraction_error)
         # Described here, in parallel on the ingesting threads, so that the one assigner only decides and writes.
         with _computing:
             features = describe_text(data.title, data.text or data.summary, data.published, feed.source_id, data.language)
             prepared = prepare_article(feed, data)
-        with write_turn(), transaction.atomic():  # an article is never stored without its features
-            article, created = save_article(feed, data, checked_url=normalize_url(entry.link), prepared=prepared)
-            if created:
-                store_features(article, features)
+        with write_turn():  # an article is never stored without its features: they are written along
+            _, created = save_article(feed, data, checked_url=normalize_url(entry.link), prepared=prepared,
+                                      along=lambda article: store_features(article, features))
         result.new_articles += created
     if result.page_errors:
         log.warning("ingest: %s: %d of its new pages could not be read in full; first: %s",
@@ -117,8 +117,8 @@ def new_entries(feed: Feed, parsed: ParsedFeed) -> list[ParsedEntry]:
     return [e for e in linked if normalize_url(e.link) not in known_urls and e.id not in known_guids]
 
 
-def read_entry(client: httpx.Client, entry: ParsedEntry, limits: Limits) -> ArticleData:
-    """Fetch and extract the entry's page; if that fails, keep what the feed said and why."""
+def read_entry(client: httpx.Client, entry: ParsedEntry, limits: Limits, allowed: Callable[[str], bool]) -> ArticleData:
+    """Fetch and extract the entry's page if allowed (robots.txt); if that fails, keep what the feed said and why."""
     data = ArticleData(
         url=normalize_url(entry.link),
         guid=entry.id,
@@ -129,7 +129,7 @@ def read_entry(client: httpx.Client, entry: ParsedEntry, limits: Limits) -> Arti
         image=entry.image,
     )
     try:
-        if not robots_allow(client, entry.link, limits, slot=polite_slot):
+        if not allowed(entry.link):
             data.extraction_error = f"fetch: robots.txt disallows {entry.link}; kept the feed's summary"
             return data
         page = fetch(client, entry.link, limits, accept=PAGE_ACCEPT, slot=polite_slot)

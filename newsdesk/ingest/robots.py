@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import Callable
 from urllib.parse import urlsplit
 
 import httpx
@@ -46,7 +47,24 @@ def load_rules(client: httpx.Client, url: str, limits: Limits, slot=None) -> str
 
 def robots_allow(client: httpx.Client, url: str, limits: Limits, slot=None) -> bool:
     """True when the host's robots.txt lets Newsdesk fetch url."""
-    rules = load_rules(client, url, limits, slot)
+    return rules_allow(load_rules(client, url, limits, slot), url)
+
+
+def robots_checker(client: httpx.Client, limits: Limits, slot=None) -> Callable[[str], bool]:
+    """robots_allow for the pages of one poll, reading each host's rules from the cache once."""
+    # A poll reads a few dozen pages of one host within seconds: a cache read for each costs a round trip.
+    rules_at: dict[str, str] = {}
+
+    def allow(url: str) -> bool:
+        location = robots_url(url)
+        if location not in rules_at:
+            rules_at[location] = load_rules(client, url, limits, slot)
+        return rules_allow(rules_at[location], url)
+
+    return allow
+
+
+def rules_allow(rules: str, url: str) -> bool:
     if not rules.strip():
         return True
     return parsed_rules(rules).can_fetch(url, "Newsdesk")

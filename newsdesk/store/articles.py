@@ -9,7 +9,7 @@ import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Iterator
+from typing import Callable, Iterator
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -49,19 +49,36 @@ def content_hash(text: str) -> str:
 MIN_WORDS_FOR_HASH = 50
 
 
-def find_existing(feed: Feed, url: str, guid: str, text: str = "") -> Article | None:
-    """Return the article already stored for this URL, this guid in this feed, or this text from this outlet."""
-    lookups = [{"url": url}] if url else []
+def find_existing(feed: Feed, url: str, guid: str, text: str = "", prepared: Article | None = None) -> Article | None:
+    """Return the article already stored for this URL, this guid in this feed, or this text from this outlet.
+
+    prepared: prepare_article's row for this text, whose word count and hash are then not computed again.
+    """
+    lookups = [("url = %s", [url])] if url else []
     if guid:
-        lookups.append({"feed": feed, "guid": guid})
-    if len(text.split()) >= MIN_WORDS_FOR_HASH:
-        lookups.append({"source_id": feed.source_id, "content_hash": content_hash(text)})
-    for lookup in lookups:
-        # Only the key columns: a stored article's text and HTML are large and not needed here.
-        found = list(Article.objects.filter(**lookup).only("id", "url", "story_id").order_by()[:1])
-        if found:
-            return found[0]
+        lookups.append(("feed_id = %s AND guid = %s", [feed.id, guid]))
+    words, fingerprint = (prepared.word_count, prepared.content_hash) if prepared else (len(text.split()), "")
+    if words >= MIN_WORDS_FOR_HASH:
+        lookups.append(("source_id = %s AND content_hash = %s", [feed.source_id, fingerprint or content_hash(text)]))
+    for condition, params in lookups:
+        found = _first_article(condition, params)
+        if found is not None:
+            return found
     return None
+
+
+# Only the key columns: a stored article's text and HTML are large and not needed here. In the model's
+# order, which is the order Model.from_db takes the values of a partial row in.
+_KEY_COLUMNS = [f.attname for f in Article._meta.concrete_fields if f.attname in {"id", "url", "story_id"}]
+
+
+def _first_article(condition: str, params: list) -> Article | None:
+    # Plain SQL: every article stored runs at least one of these, and building the same query through
+    # the ORM costs about ten times the CPU of sending it (1.2 against 0.1 ms).
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(_KEY_COLUMNS)} FROM {Article._meta.db_table} WHERE {condition} LIMIT 1", params)
+        row = cursor.fetchone()
+    return Article.from_db(connection.alias, _KEY_COLUMNS, row) if row else None
 
 
 def stored_keys(feed: Feed, urls: list[str], guids: list[str]) -> tuple[set[str], set[str]]:
@@ -97,23 +114,29 @@ def prepare_article(feed: Feed, data: ArticleData) -> Article:
     )
 
 
-def save_article(feed: Feed, data: ArticleData, checked_url: str = "", prepared: Article | None = None) -> tuple[Article, bool]:
+def save_article(feed: Feed, data: ArticleData, checked_url: str = "", prepared: Article | None = None,
+                 along: Callable[[Article], None] | None = None) -> tuple[Article, bool]:
     """Store data as an article of feed; return it and whether it is new. Never duplicates.
 
     checked_url: a URL (with data.guid) the caller just found not stored, to save a look-up.
     prepared: prepare_article(feed, data), made before the caller's transaction so that
     sanitizing is not done while holding a write lock.
+    along(article): what else to write of a new article, in the transaction that inserts it.
     """
+    counted = prepared if data.text else None  # without a page text, prepared counted the summary
     if checked_url and checked_url == data.url:
-        existing = find_existing(feed, "", "", data.text)
+        existing = find_existing(feed, "", "", data.text, counted)
     else:
-        existing = find_existing(feed, data.url, data.guid, data.text)
+        existing = find_existing(feed, data.url, data.guid, data.text, counted)
     if existing is not None:
         return existing, False
     article = prepared or prepare_article(feed, data)
     try:
+        # Its own transaction, not a savepoint in the caller's: two round trips fewer per article.
         with transaction.atomic():
             article.save(force_insert=True)
+            if along is not None:
+                along(article)
     except IntegrityError:
         # Another worker stored the same URL between our look-up and our insert.
         return Article.objects.get(url=data.url), False
