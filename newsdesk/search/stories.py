@@ -19,6 +19,9 @@ HIT_FIELDS = ("id", "url", "title", "authors", "published", "fetched", "summary"
               "truncated", "story_id", "source__id", "source__name", "story__id", "story__headline",
               "story__first_seen", "story__last_updated", "story__article_count", "story__source_count",
               "story__comment_count", "story__score", "story__lead_article")
+# What a result on the search page shows: read as plain values, without the three model instances per result.
+CARD_FIELDS = ("id", "title", "published", "fetched", "story_id", "story__headline", "story__source_count",
+               "source__name")
 
 
 @dataclass
@@ -63,10 +66,24 @@ class Hit:
     snippet: SafeString  # a passage of its text, the match in <mark>
 
 
+@dataclass(slots=True)
+class Card:
+    """A result as the search page shows it."""
+
+    story_id: int
+    headline: str
+    source_count: int
+    article_title: str
+    outlet: str
+    when: datetime
+    title: SafeString  # the article's title, the match in <mark>
+    snippet: SafeString  # a passage of its text, the match in <mark>
+
+
 @dataclass
 class Results:
     query: str
-    hits: list[Hit]
+    hits: list[Hit] | list[Card]
     page: int
     has_next: bool
     more: bool  # more articles matched than were ranked: the oldest matches are left out
@@ -80,6 +97,16 @@ class Results:
 def search_stories(query: str, filters: Filters | None = None, page: int = 1, per_page: int = PER_PAGE,
                    now: datetime | None = None) -> Results:
     """One page of the stories whose articles match query, best first; each story once, with its best article."""
+    return _search(query, filters, page, per_page, now, load_hits)
+
+
+def search_cards(query: str, filters: Filters | None = None, page: int = 1, per_page: int = PER_PAGE,
+                 now: datetime | None = None) -> Results:
+    """search_stories for the search page: the same results as Cards."""
+    return _search(query, filters, page, per_page, now, load_cards)
+
+
+def _search(query: str, filters: Filters | None, page: int, per_page: int, now: datetime | None, load) -> Results:
     filters = filters or Filters()
     since, until = filters.bounds()
     page = max(page, 1)
@@ -88,9 +115,8 @@ def search_stories(query: str, filters: Filters | None = None, page: int = 1, pe
     best, candidates = fulltext.best_per_story(query, now=(now or timezone.now()).timestamp(), recency_days=RECENCY_DAYS,
                                                wanted=page * per_page + 1, source_id=source_id, since=since, until=until)
     shown = best[(page - 1) * per_page: page * per_page]
-    hits = load_hits(query, shown, source_id=source_id)
-    return Results(query=fulltext.clean_query(query), hits=hits, page=page, has_next=len(best) > page * per_page,
-                   more=candidates >= fulltext.CANDIDATES, per_page=per_page)
+    return Results(query=fulltext.clean_query(query), hits=load(query, shown, source_id=source_id), page=page,
+                   has_next=len(best) > page * per_page, more=candidates >= fulltext.CANDIDATES, per_page=per_page)
 
 
 def load_hits(query: str, shown: list[fulltext.Match], source_id: int | None = None) -> list[Hit]:
@@ -106,3 +132,20 @@ def load_hits(query: str, shown: list[fulltext.Match], source_id: int | None = N
             continue  # deleted or moved out of its story between the two queries
         hits.append(Hit(story=article.story, article=article, title=snippet.title, snippet=snippet.text))
     return hits
+
+
+def load_cards(query: str, shown: list[fulltext.Match], source_id: int | None = None) -> list[Card]:
+    """The Cards of a page of matches, in order, as load_hits would find them."""
+    article_ids = [match.article_id for match in shown]
+    rows = {row[0]: row for row in Article.objects.filter(id__in=article_ids).values_list(*CARD_FIELDS)}
+    marked = fulltext.snippets(query, article_ids, source_id=source_id)
+    cards = []
+    for article_id in article_ids:
+        row = rows.get(article_id)
+        snippet = marked.get(article_id)
+        if row is None or row[4] is None or snippet is None:
+            continue  # deleted or moved out of its story between the two queries
+        _, title, published, fetched, story_id, headline, source_count, outlet = row
+        cards.append(Card(story_id=story_id, headline=headline, source_count=source_count, article_title=title,
+                          outlet=outlet, when=published or fetched, title=snippet.title, snippet=snippet.text))
+    return cards

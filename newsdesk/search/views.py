@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from newsdesk.search.stories import Filters, Hit, search_stories
+from newsdesk.search.stories import Card, Filters, search_cards
 from newsdesk.store.models import Source
 
 OUTLETS_CACHE_SECONDS = 300
@@ -19,7 +19,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     filters = Filters.from_params(request.GET)
     page = request.GET.get("page", "1")
-    results = search_stories(query, filters, page=int(page) if page.isdigit() else 1) if query.strip() else None
+    results = search_cards(query, filters, page=int(page) if page.isdigit() else 1) if query.strip() else None
     return render(request, "newsdesk/search.html", {
         "query": query,
         "filters": filters,
@@ -33,15 +33,15 @@ def search_page(request: HttpRequest) -> HttpResponse:
     })
 
 
-def result_items(hits: list[Hit]) -> list[dict]:
+def result_items(cards: list[Card]) -> list[dict]:
     """What each result shows, computed here once: a reverse() per result and lookups through the
     article and story in the template took more than the search's own queries."""
     head, _, tail = reverse("web:story", args=[0]).rpartition("/0/")
-    return [{"href": f"{head}/{int(hit.story.id)}/{tail}", "title": hit.title, "snippet": hit.snippet,
+    return [{"href": f"{head}/{int(card.story_id)}/{tail}", "title": card.title, "snippet": card.snippet,
              # The story's headline above the article's title when the two differ.
-             "headline": hit.story.headline if hit.article.title != hit.story.headline else "",
-             "outlet": hit.article.source.name, "when": hit.article.when, "sources": hit.story.source_count}
-            for hit in hits]
+             "headline": card.headline if card.article_title != card.headline else "",
+             "outlet": card.outlet, "when": card.when, "sources": card.source_count}
+            for card in cards]
 
 
 def outlet_options(selected: int | None) -> SafeString:

@@ -98,3 +98,21 @@ def test_more_results_are_a_plain_link_that_keeps_the_filters(client, herald):
     assert not set(results(first)) & set(results(second))
     assert 'rel="prev"' in second and 'rel="next"' not in second
     assert '<ol class="stories search-results" start="21">' in second
+
+
+def test_the_page_lists_the_same_stories_as_the_api_with_the_same_marks(client, herald):
+    courier = outlet("Evening Courier", "courier.example")
+    publish(herald, "loner", "Bridge alone", "A bridge in no story yet.", hours_ago=0.5)  # on neither
+    renamed = story(publish(herald, "opens", "Bridge opens", "The bridge opened at dawn.", hours_ago=2),
+                    headline="Town celebrates")
+    shared = story(publish(courier, "closes", "Bridge closes <for> repairs", "The old bridge closed & waits.",
+                           hours_ago=5), publish(herald, "shut", "Repairs shut it", "Repairs on the bridge.", hours_ago=6))
+    page = client.get("/search", {"q": "bridge"}).content.decode()
+    api = client.get("/api/search", {"q": "bridge"}).json()
+    assert results(page) == [str(item["story"]["id"]) for item in api["items"]] == [str(renamed.id), str(shared.id)]
+    for item in api["items"]:
+        assert item["title_html"] in page and item["snippet_html"] in page
+    # The story's headline leads where it differs from the matching article's title, which follows it.
+    assert '<a class="story-link" href="/stories/%d/">Town celebrates</a>' % renamed.id in page
+    assert '<p class="hit-title"><mark>Bridge</mark> opens</p>' in page
+    assert '<span class="outlet">Evening Courier</span>' in page and '<span class="count">2 sources</span>' in page
