@@ -54,6 +54,7 @@ class ClusterConfig:
     split_cosine: float = 0.25  # two groups whose centroids are less alike than this are two events...
     split_least: int = 3  # ...when the smaller one has at least this many members
     stray_share: float = 0.2  # a story of one article goes to a broad story it is closest to from this share (as broad_share)
+    stray_every: int = 8  # ...looked for at every 8th member too: one that came after the last look need not wait for the next
     minhash_bands: int = 21
     minhash_rows: int = 3
 
@@ -507,11 +508,15 @@ class Clusterer:
 
     def review(self, story: int) -> Review:
         """Look at a story again as it grows, at 8, 16, 32... members (so the cost per article stays flat):
-        the members to split off, else the stories of one article to take in. Mostly neither."""
+        the members to split off, else the stories of one article to take in, which are also looked for
+        at every `stray_every`th member. Mostly neither."""
         state = self._stories.get(story)
         size = len(state.members) if state else 0
-        if size < self.config.review_from or size & (size - 1):
+        if size < self.config.review_from:
             return Review()
+        if size & (size - 1):
+            every = self.config.stray_every
+            return Review(strays=self._strays(story, state)) if every and size % every == 0 else Review()
         apart = self._apart(state)
         return Review(apart=apart) if apart else Review(strays=self._strays(story, state))
 

@@ -358,3 +358,21 @@ def test_a_broad_story_takes_in_the_piece_alone_that_is_closer_to_it_than_to_any
         assert clusterer.review(1).strays == ()  # looked at again from 8 members
         clusterer.add(f"flood-{n}", describe(Document(f"flood-{n}", title, text, DAY)), DAY, story=1)
     assert clusterer.review(1) == Review(strays=(2,))
+
+
+def test_a_piece_alone_that_came_after_a_broad_storys_last_look_joins_it_within_eight_more_articles():
+    clusterer = Clusterer()
+    for doc, event in ten_event_articles():
+        clusterer.add(doc.id, describe(doc), doc.published, story=100 + event)
+    clusterer.add("chess", describe(Document("chess", *CHESS_REPORTS[0], DAY)), DAY, story=3)
+    flood = [*FLOOD_REPORTS]
+    for old, new in (("Valencia", "the city"), ("Tuesday", "Wednesday"), ("Soldiers", "Troops"), ("storm", "downpour"),
+                     ("metro", "underground"), ("record", "historic"), ("shut", "closed"), ("Mayor", "The mayor")):
+        flood += [(title.replace(old, new), text.replace(old, new)) for title, text in FLOOD_REPORTS[:3]]
+    for n, (title, text) in enumerate(flood[:24]):
+        if n == 17:  # after the story's look at 16 members; the next power of two is 32
+            clusterer.add("claims", describe(Document("claims", *FLOOD_CLAIMS, DAY)), DAY, story=2)
+        if n >= 16:
+            assert clusterer.review(1) == Review()
+        clusterer.add(f"flood-{n}", describe(Document(f"flood-{n}", title, text, DAY)), DAY, story=1)
+    assert clusterer.review(1) == Review(strays=(2,))
