@@ -5,6 +5,7 @@
     .venv/bin/python bench/cluster_scale.py --history 960000        # the last 40,000 of a million, live
     .venv/bin/python bench/cluster_scale.py --database-url postgres://postgres@127.0.0.1:5432/newsdesk_bench
     .venv/bin/python bench/cluster_scale.py --articles 40000 --against /tmp/old-tree   # clusterer alone, two trees
+    .venv/bin/python bench/cluster_scale.py --articles 150000 --per-day 2000 --alone   # clusterer alone: its memory
 
 Each article is stored as the ingestion pipeline stores it (its features described, then the Article
 row and its features in one transaction) and then assigned by `assign_batch`, what the installation's
@@ -19,6 +20,8 @@ memory, which must level off: it depends on the open window, not on the history.
 `Clusterer` and TREE's (its newsdesk/stories/cluster.py) with the calls `assign_batch` makes, the two
 taking turns at each article so both see the same machine load. It stops at the first decision,
 summary or related-story list that differs, and prints both trees' time per article and their ratio.
+`--alone [TREE]` runs one tree's clusterer (this one's by default) the same way, by itself, and prints
+its memory and what it holds: one process per tree, so each one's memory is its own.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ from __future__ import annotations
 import argparse
 import math
 import os
+import re
 import resource
 import sys
 import tempfile
@@ -148,11 +152,16 @@ def main() -> None:
     parser.add_argument("--history", type=int, default=0,
                         help="bulk-load this many earlier articles as closed stories first (stub texts, no clustering), "
                              "then stream the rest through the live path")
+    parser.add_argument("--alone", type=Path, nargs="?", const=ROOT,
+                        help="run one tree's clusterer (this one's when no TREE is given) by itself, without a database")
     args = parser.parse_args()
 
     data_dir = setup_django("newsdesk-cluster-scale-", args.database_url)
     if args.against:
         compare_clusterers(args)
+        return
+    if args.alone:
+        run_clusterer_alone(args)
         return
     from django.core.management import call_command
     from django.db import connection, transaction
@@ -228,7 +237,7 @@ class Assigner:
         for gone in decision.merge:
             clusterer.merge(key, gone)
         summary = clusterer.summary(key)
-        size = len(summary.members)
+        size = getattr(summary, "articles", len(summary.members))  # a tree from before articles left the window
         related = None
         if decision.story is None or size <= self.related_every or size // self.related_every > (size - 1) // self.related_every:
             related = clusterer.related(key, self.related_limit)
@@ -237,17 +246,14 @@ class Assigner:
 
 def compare_clusterers(args: argparse.Namespace) -> None:
     """Time this tree's clusterer and another's on the same articles, alternately; stop at the first difference."""
-    import importlib.util
-
     from newsdesk.stories.cluster import Clusterer
     from newsdesk.stories.features import Document, describe
 
     # The other tree's module imports features and background from this tree: the comparison is of
     # the clusterer alone.
-    spec = importlib.util.spec_from_file_location("cluster_against", args.against / "newsdesk/stories/cluster.py")
-    theirs = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = theirs  # dataclasses look their module up while it loads
-    spec.loader.exec_module(theirs)
+    theirs = tree_clusterer(args.against)
+    # A tree from before articles left the window counts no `articles` in its summaries: compare the rest.
+    uncounted = "articles" not in theirs.StorySummary.__dataclass_fields__
     assigners = [Assigner(Clusterer()), Assigner(theirs.Clusterer())]
     stream = Stream(args.seed, args.per_day)
     times: list[list[float]] = [[], []]
@@ -264,7 +270,10 @@ def compare_clusterers(args: argparse.Namespace) -> None:
             outcomes[side] = assigners[side].assign(str(n), features, published)
             times[side].append((time.perf_counter() - started) * 1000)
         # Both modules' dataclasses print their fields the same way, floats to the last bit.
-        if repr(outcomes[0]).replace("cluster_against.", "") != repr(outcomes[1]).replace("cluster_against.", ""):
+        printed = [repr(outcome).replace("cluster_against.", "") for outcome in outcomes]
+        if uncounted:
+            printed[0] = re.sub(r", articles=\d+\)", ")", printed[0])
+        if printed[0] != printed[1]:
             sys.exit(f"bench: article {n:,} assigned differently:\n  this tree: {outcomes[0]!r}\n  other: {outcomes[1]!r}")
         if n % args.checkpoint == 0 or n == args.articles:
             sizes = assigners[0].clusterer.sizes()
@@ -273,6 +282,46 @@ def compare_clusterers(args: argparse.Namespace) -> None:
                   f"{sum(times[0]) / sum(times[1]):>15.3f}  {sizes['stories']:>12,}  {sizes['articles']:>13,}  "
                   f"{os.getloadavg()[0]:>4.1f}", flush=True)
             times = [[], []]
+
+
+def tree_clusterer(tree: Path):
+    """The cluster module of another tree (it imports features and background from this one)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("cluster_against", tree / "newsdesk/stories/cluster.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up while it loads
+    spec.loader.exec_module(module)
+    return module
+
+
+def run_clusterer_alone(args: argparse.Namespace) -> None:
+    """Stream the articles through one tree's clusterer, with `assign_batch`'s calls; print its memory and what it holds."""
+    from newsdesk.stories.features import Document, describe
+
+    module = tree_clusterer(args.alone)
+    assigner = Assigner(module.Clusterer())
+    stream = Stream(args.seed, args.per_day)
+    times: list[float] = []
+    print(f"# {args.articles:,} articles, {args.alone}'s clusterer alone, {args.per_day:,} a day", flush=True)
+    print("articles  p50 ms  p99 ms  open stories  open articles  older than window  largest story  anon MiB  load",
+          flush=True)
+    for n in range(1, args.articles + 1):
+        _, title, text, published = stream.next_article()
+        source = str(int(stream.rng.integers(0, args.sources)))
+        features = describe(Document(id="", title=title, text=text, published=published, source=source))
+        started = time.perf_counter()
+        assigner.assign(str(n), features, published)
+        times.append((time.perf_counter() - started) * 1000)
+        if n % args.checkpoint == 0 or n == args.articles:
+            clusterer = assigner.clusterer
+            horizon = (published - timedelta(hours=clusterer.config.window_hours)).timestamp()
+            held = clusterer._members.values()
+            largest = max((len(story.members) for story in clusterer._stories.values()), default=0)
+            print(f"{n:>8,}  {percentile(times, 50):>6.2f}  {percentile(times, 99):>6.2f}  "
+                  f"{len(clusterer._stories):>12,}  {len(held):>13,}  {sum(m.when < horizon for m in held):>16,}  "
+                  f"{largest:>13,}  {resident_mib('RssAnon'):>8.0f}  {os.getloadavg()[0]:>4.1f}", flush=True)
+            times.clear()
 
 
 def load_history(stream: Stream, sources: list, count: int, batch: int = 5000) -> None:

@@ -27,7 +27,7 @@ from typing import Callable, ContextManager, Iterator
 from django.conf import settings
 
 from django.db import connection, models, transaction
-from django.db.models import Count
+from django.db.models import Count, Max
 from django.utils import timezone
 
 from newsdesk.stories.cluster import Clusterer, ClusterConfig, Decision, StorySummary
@@ -333,7 +333,7 @@ def summarize_all(window: Window, stories: dict[int, tuple[bool, int]]) -> None:
 def story_fields(window: Window, key: int, summary: StorySummary, new: bool, gained: int,
                  headline_comments: tuple[str, int]) -> dict:
     """The fields `summarize` writes of an open story, by attname."""
-    size = len(summary.members)
+    size = summary.articles
     # Related stories cost a pass over the story's heaviest terms; a large story's neighbours change
     # slowly, so it looks again each time it passes a multiple of RELATED_EVERY articles, not at each one.
     fields = {}
@@ -510,16 +510,27 @@ def window_config() -> ClusterConfig:
 
 
 def load_window() -> Window:
-    """Rebuild the open stories from the database: their members' features, in assignment order."""
+    """Rebuild the open stories from the database: their members' features, in assignment order.
+
+    Only the members inside the window are held; the open stories' earlier articles are counted, as
+    the process that assigned them counts them, so a story open for months costs no more than its last days."""
     window = Window(Clusterer(window_config()))
     last = ClusterEvent.objects.order_by("-id").first()
     if last is not None:
         remember(window, last)
-    members = (ArticleFeatures.objects.filter(article__story__closed=False)
-               .values_list("article_id", "article__story_id", "data", "when").order_by("article_id"))
-    for article_id, story_id, data, when in members.iterator(chunk_size=2000):
+    stored = ArticleFeatures.objects.filter(article__story__closed=False)
+    newest = stored.aggregate(newest=Max("when"))["newest"]
+    if newest is None:
+        members, earlier = stored.none(), stored.none()
+    else:
+        horizon = min(newest, timezone.now()) - timedelta(hours=window.clusterer.config.window_hours)
+        members, earlier = stored.filter(when__gte=horizon), stored.filter(when__lt=horizon)
+    for article_id, story_id, data, when in (members.values_list("article_id", "article__story_id", "data", "when")
+                                             .order_by("article_id").iterator(chunk_size=2000)):
         window.clusterer.add(str(article_id), Features.from_json(data), when, story_id)
         window.newest = max(window.newest or when, when)
+    for story_id, data, when in earlier.values_list("article__story_id", "data", "when").iterator(chunk_size=2000):
+        window.clusterer.count_earlier(story_id, data["source"], when)
     for a, b in ClusterEvent.objects.filter(kind=ClusterEvent.Kind.FORBID).values_list("story_id", "other_story_id"):
         window.clusterer.forbid(a, b)
     return window
@@ -561,14 +572,17 @@ def replay(window: Window) -> None:
     if len(events) > REPLAY_LIMIT:
         rebuild(window)
         return
-    added = [e.article_id for e in events if e.kind == ClusterEvent.Kind.ADD]
-    features = {f.article_id: f for f in ArticleFeatures.objects.filter(article_id__in=added)} if added else {}
+    # A removed article is read too: one from before the window is only counted in its story.
+    wanted = [e.article_id for e in events if e.kind in (ClusterEvent.Kind.ADD, ClusterEvent.Kind.REMOVE)]
+    features = {f.article_id: f for f in ArticleFeatures.objects.filter(article_id__in=wanted)} if wanted else {}
     for event in events:
         if event.kind == ClusterEvent.Kind.ADD and event.article_id in features:
             stored = features[event.article_id]
             window.clusterer.add(str(event.article_id), Features.from_json(stored.data), stored.when, event.story_id)
             window.newest = max(window.newest or stored.when, stored.when)
         elif event.kind == ClusterEvent.Kind.REMOVE:
+            if event.article_id in features and window.clusterer.story_of(str(event.article_id)) is None:
+                window.clusterer.uncount_earlier(event.story_id, features[event.article_id].data["source"])
             window.clusterer.remove(str(event.article_id))
         elif event.kind == ClusterEvent.Kind.FORBID:
             window.clusterer.forbid(event.story_id, event.other_story_id)

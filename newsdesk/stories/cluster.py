@@ -1,8 +1,10 @@
 """Online story clustering: each article, in arrival order, joins the story it reports or starts one.
 
 Pure Python on plain data (no Django). The live pipeline persists what this decides; every piece of
-state here is rebuilt by replaying `add` for the open window's articles, and everything of a story is
-dropped when it closes, so memory follows the open window, not the history.
+state here is rebuilt by replaying `add` for the open window's articles. An article older than the
+window leaves memory even while its story stays open (the story keeps only its count, outlets and
+first time), and everything of a story is dropped when it closes, so memory follows the open window,
+not the history.
 """
 
 from __future__ import annotations
@@ -111,6 +113,7 @@ class StorySummary:
     language: str
     first: datetime
     last: datetime
+    articles: int  # the members, and the earlier articles that have left the window
 
 
 @dataclass
@@ -141,6 +144,9 @@ class _Story:
     timed: bool = False
     leaders: tuple[str, ...] = ()  # the most central members at the last full ranking...
     ranked_at: int = 0  # ...when the story had this many members
+    earlier: int = 0  # its articles from before the window, no longer held: counted only...
+    earlier_sources: Counter = field(default_factory=Counter)  # ...with their outlets...
+    earlier_first: float = math.inf  # ...and the first one's time
 
 
 class Clusterer:
@@ -498,7 +504,11 @@ class Clusterer:
         """Move every article of story `gone` into story `keep`; `gone` no longer exists."""
         if keep == gone or gone not in self._stories:
             return
-        for doc_id in list(self._stories[gone].members):
+        source, target = self._stories[gone], self._stories.setdefault(keep, _Story())
+        target.earlier += source.earlier
+        target.earlier_sources.update(source.earlier_sources)
+        target.earlier_first = min(target.earlier_first, source.earlier_first)
+        for doc_id in list(source.members):
             member = self._members[doc_id]
             self.remove(doc_id)
             member.story = keep
@@ -579,13 +589,36 @@ class Clusterer:
             self._forbidden.add(frozenset((story_a, story_b)))
 
     def close_before(self, when: datetime) -> list[int]:
-        """Close the stories quiet since `when`: drop them from memory and return their keys."""
+        """Close the stories quiet since `when`: drop them from memory and return their keys.
+        The open stories' articles from before `when` leave memory too, counted in their story."""
         cutoff = when.timestamp()
         closing = [key for key, story in self._stories.items() if story.last < cutoff]
         for key in closing:
             for doc_id in list(self._stories[key].members):
                 self.remove(doc_id)
+        # A story that keeps receiving articles never goes quiet: holding all its members would make
+        # memory follow its whole history. Its last article is newer than `when`, so it stays open.
+        for story in [story for story in self._stories.values() if story.first < cutoff]:
+            for doc_id in [doc_id for doc_id in story.members if self._members[doc_id].when < cutoff]:
+                member = self._members[doc_id]
+                _count_earlier(story, member.source, member.when)
+                self.remove(doc_id)
         return closing
+
+    def count_earlier(self, story: int, source: str, when: datetime) -> None:
+        """Count an article of an open story from before the window without holding it, as `close_before` leaves one."""
+        if story in self._stories:
+            _count_earlier(self._stories[story], source, when.timestamp())
+
+    def uncount_earlier(self, story: int, source: str) -> None:
+        """Take back the count of an article from before the window that left its open story (a moderator moved it)."""
+        state = self._stories.get(story)
+        if state is None or state.earlier_sources.get(source, 0) <= 0:
+            return
+        state.earlier -= 1
+        state.earlier_sources[source] -= 1
+        if state.earlier_sources[source] <= 0:
+            del state.earlier_sources[source]
 
     # Questions ------------------------------------------------------------------------------
 
@@ -615,11 +648,11 @@ class Clusterer:
         ranked = sorted(candidates, key=lambda doc_id: -centrality(doc_id))  # stable
         titled = [doc_id for doc_id in ranked if self._members[doc_id].has_title]
         state.leaders = tuple(ranked[:LEADERS]) + tuple(doc_id for doc_id in titled[:1] if doc_id not in ranked[:LEADERS])
-        sources = sorted(set(state.sources) - {""})
+        sources = sorted((set(state.sources) | set(state.earlier_sources)) - {""})
         language = max(sorted(state.languages), key=state.languages.get) if state.languages else ""
         return StorySummary(story, tuple(state.members), ranked[0], titled[0] if titled else ranked[0], tuple(sources),
-                            language, datetime.fromtimestamp(state.first, timezone.utc),
-                            datetime.fromtimestamp(state.last, timezone.utc))
+                            language, datetime.fromtimestamp(min(state.first, state.earlier_first), timezone.utc),
+                            datetime.fromtimestamp(state.last, timezone.utc), size + state.earlier)
 
     def related(self, story: int, limit: int = 5) -> list[tuple[int, float]]:
         """Return the closest other open stories with their similarity, closest first."""
@@ -702,6 +735,12 @@ def _same_language(language: str, story: _Story) -> bool:
     return not language or not story.languages or language in story.languages
 
 
+def _count_earlier(story: _Story, source: str, when: float) -> None:
+    story.earlier += 1
+    story.earlier_sources[source] += 1
+    story.earlier_first = min(story.earlier_first, when)
+
+
 def _decrement(postings: dict[str, dict[int, int]], key: str, story: int) -> None:
     stories = postings[key]
     stories[story] -= 1
@@ -721,7 +760,8 @@ def cluster_stream(docs: Iterable[Document], config: ClusterConfig = ClusterConf
     held: dict[str, tuple[Features, datetime]] = {}  # the open articles, should their story split
     next_key = 1
     for count, (doc, when) in enumerate(_arrival_times(docs)):
-        if count % 64 == 0 and clusterer.close_before(when - window):
+        if count % 64 == 0:
+            clusterer.close_before(when - window)
             held = {doc_id: item for doc_id, item in held.items() if clusterer.story_of(doc_id) is not None}
         features = describe(doc)
         held[doc.id] = (features, when)

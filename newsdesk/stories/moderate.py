@@ -69,10 +69,12 @@ def place(window: Window, articles: list[Article], target: Story, reason: dict) 
     for article in articles:
         remember(window, ClusterEvent.objects.create(kind=ClusterEvent.Kind.REMOVE, article_id=article.pk,
                                                      story_id=article.story_id))
+        stored = features.get(article.pk)
+        if stored is not None and window.clusterer.story_of(str(article.pk)) is None:
+            window.clusterer.uncount_earlier(article.story_id, stored.data["source"])  # it had left the window
         window.clusterer.remove(str(article.pk))
         Article.objects.filter(pk=article.pk).update(story=target, pinned=True, assignment={**reason, "at": now})
         article.story_id = target.pk
-        stored = features.get(article.pk)
         event = ClusterEvent.objects.create(kind=ClusterEvent.Kind.ADD, article_id=article.pk, story_id=target.pk)
         if stored is not None and not target.closed:
             window.clusterer.add(str(article.pk), Features.from_json(stored.data), stored.when, target.pk)

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from newsdesk.catalog.subscriptions import subscribe
-from newsdesk.stories.assign import (assign_story, describe_article, drop_window, join_story, locked_window, prune_events,
-                                     store_features, summarize)
+from newsdesk.stories.assign import (assign_story, current_window, describe_article, drop_window, join_story,
+                                     locked_window, prune_events, store_features, summarize)
 from newsdesk.stories.cluster import Decision, Reason
+from newsdesk.stories.moderate import move_article
 from newsdesk.store.articles import ArticleData, save_article
 from newsdesk.store.models import Article, ClusterEvent, Story
 from tests_support import FLOOD_CLAIMS, FLOOD_REPORTS, database_url, store_and_assign
@@ -87,6 +88,32 @@ def test_stories_close_after_the_window_and_a_late_article_starts_a_new_story():
     assert late.story_id != early.story_id
     assert Story.objects.get(pk=early.story_id).closed
     assert not Story.objects.get(pk=late.story_id).closed
+
+
+@pytest.mark.django_db
+def test_a_story_running_longer_than_the_window_keeps_its_counts_in_memory_after_a_rebuild_and_a_move():
+    texts = [("Earthquake damages homes in Valparaíso", QUAKE_HERALD),
+             ("Rescuers reach Valparaíso after magnitude 7.1 quake", QUAKE_COURIER)]
+    first = NOW - timedelta(days=6)
+    reports = [store(f"outlet{i % 4}", f"quake-{i}", texts[i % 2][0], f"{texts[i % 2][1]} Update {i} of the day.",
+                     published=first + timedelta(hours=12 * i)) for i in range(12)]
+    story = Story.objects.get(pk=reports[0].story_id)
+    assert {report.story_id for report in reports} == {story.pk} and not story.closed
+    assert (story.article_count, story.source_count, story.first_seen) == (12, 4, first)
+    clusterer = current_window().clusterer
+    assert clusterer.story_of(str(reports[0].pk)) is None  # six days old: out of memory, still in its story
+    assert clusterer.story_of(str(reports[-1].pk)) == story.pk
+    drop_window()  # the next assignment rebuilds the window from the database
+    latest = store("outlet9", "quake-latest", *texts[0], published=first + timedelta(hours=12 * 12))
+    story.refresh_from_db()
+    assert latest.story_id == story.pk
+    assert (story.article_count, story.source_count, story.first_seen) == (13, 5, first)
+    assert current_window().clusterer.story_of(str(reports[0].pk)) is None
+    chess = store("herald", "chess", "Gukesh keeps his world chess title", CHESS)
+    move_article(Article.objects.get(pk=reports[1].pk), Story.objects.get(pk=chess.story_id), "mona")
+    story.refresh_from_db()
+    assert (story.article_count, story.source_count) == (12, 5)
+    assert Story.objects.get(pk=chess.story_id).article_count == 2
 
 
 @pytest.mark.django_db

@@ -189,6 +189,42 @@ def test_closing_a_window_frees_everything_of_the_closed_stories():
     assert all(size == 0 for size in clusterer.sizes().values())
 
 
+def test_a_story_that_keeps_growing_holds_only_its_articles_inside_the_window_but_counts_them_all():
+    event = TEN_EVENTS[7]
+    clusterer = Clusterer()
+    window = timedelta(hours=clusterer.config.window_hours)
+    # Twenty days of follow-ups every twelve hours, from five outlets: the story never goes quiet.
+    reports = [(f"day{i}", describe(Document(f"day{i}", event[0], event[1], DAY + timedelta(hours=12 * i),
+                                             source=f"outlet{i % 5}.example")), DAY + timedelta(hours=12 * i))
+               for i in range(40)]
+    for doc_id, features, at in reports:
+        clusterer.close_before(at - window)
+        clusterer.add(doc_id, features, at, story=1)
+    summary = clusterer.summary(1)
+    assert summary.articles == 40 and len(summary.members) == 7  # the last three days' articles are held
+    assert summary.first == DAY and summary.last == DAY + timedelta(hours=12 * 39)
+    assert summary.sources == tuple(f"outlet{i}.example" for i in range(5))
+    assert clusterer.story_of("day0") is None and clusterer.story_of("day39") == 1
+    # What is held is what a window of those seven articles alone holds.
+    recent = Clusterer()
+    for doc_id, features, at in reports[-7:]:
+        recent.add(doc_id, features, at, story=1)
+    assert clusterer.sizes() == recent.sizes()
+
+
+def test_a_merge_keeps_the_counts_of_the_articles_that_left_the_window():
+    clusterer = Clusterer()
+    for i in range(8):
+        at = DAY + timedelta(hours=24 * i)
+        clusterer.close_before(at - timedelta(hours=clusterer.config.window_hours))
+        clusterer.add(f"a{i}", describe(Document(f"a{i}", *TEN_EVENTS[7][:2], at, source="wire-a.example")), at, story=1)
+        clusterer.add(f"b{i}", describe(Document(f"b{i}", *TEN_EVENTS[3][:2], at, source="paper-b.example")), at, story=2)
+    clusterer.merge(1, 2)
+    summary = clusterer.summary(1)
+    assert summary.articles == 16 and len(summary.members) == 8
+    assert summary.sources == ("paper-b.example", "wire-a.example") and summary.first == DAY
+
+
 def test_related_stories_are_the_closest_other_stories_never_the_story_itself():
     clusterer = Clusterer()
     for doc, event in ten_event_articles():
