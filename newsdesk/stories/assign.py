@@ -572,7 +572,7 @@ def replay(window: Window) -> None:
     if len(events) > REPLAY_LIMIT:
         rebuild(window)
         return
-    # A removed article is read too: one from before the window is only counted in its story.
+    # A removed article is read too: one from before the window is only counted in its story, by outlet.
     wanted = [e.article_id for e in events if e.kind in (ClusterEvent.Kind.ADD, ClusterEvent.Kind.REMOVE)]
     features = {f.article_id: f for f in ArticleFeatures.objects.filter(article_id__in=wanted)} if wanted else {}
     for event in events:
@@ -581,9 +581,8 @@ def replay(window: Window) -> None:
             window.clusterer.add(str(event.article_id), Features.from_json(stored.data), stored.when, event.story_id)
             window.newest = max(window.newest or stored.when, stored.when)
         elif event.kind == ClusterEvent.Kind.REMOVE:
-            if event.article_id in features and window.clusterer.story_of(str(event.article_id)) is None:
-                window.clusterer.uncount_earlier(event.story_id, features[event.article_id].data["source"])
-            window.clusterer.remove(str(event.article_id))
+            stored = features.get(event.article_id)
+            window.clusterer.take_out(str(event.article_id), event.story_id, stored.data["source"] if stored else None)
         elif event.kind == ClusterEvent.Kind.FORBID:
             window.clusterer.forbid(event.story_id, event.other_story_id)
         elif event.kind == ClusterEvent.Kind.MERGE:

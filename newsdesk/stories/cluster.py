@@ -610,8 +610,12 @@ class Clusterer:
         if story in self._stories:
             _count_earlier(self._stories[story], source, when.timestamp())
 
-    def uncount_earlier(self, story: int, source: str) -> None:
-        """Take back the count of an article from before the window that left its open story (a moderator moved it)."""
+    def take_out(self, doc_id: str, story: int, source: str | None) -> None:
+        """Remove an article from its story `story`: a held one as `remove`, one from before the window from its
+        counts (source: its outlet; None for an article without features, which was never counted)."""
+        if doc_id in self._members or source is None:
+            self.remove(doc_id)
+            return
         state = self._stories.get(story)
         if state is None or state.earlier_sources.get(source, 0) <= 0:
             return

@@ -70,9 +70,7 @@ def place(window: Window, articles: list[Article], target: Story, reason: dict) 
         remember(window, ClusterEvent.objects.create(kind=ClusterEvent.Kind.REMOVE, article_id=article.pk,
                                                      story_id=article.story_id))
         stored = features.get(article.pk)
-        if stored is not None and window.clusterer.story_of(str(article.pk)) is None:
-            window.clusterer.uncount_earlier(article.story_id, stored.data["source"])  # it had left the window
-        window.clusterer.remove(str(article.pk))
+        window.clusterer.take_out(str(article.pk), article.story_id, stored.data["source"] if stored else None)
         Article.objects.filter(pk=article.pk).update(story=target, pinned=True, assignment={**reason, "at": now})
         article.story_id = target.pk
         event = ClusterEvent.objects.create(kind=ClusterEvent.Kind.ADD, article_id=article.pk, story_id=target.pk)
