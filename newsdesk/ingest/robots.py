@@ -45,13 +45,9 @@ def load_rules(client: httpx.Client, url: str, limits: Limits, slot=None) -> str
     return rules
 
 
-def robots_allow(client: httpx.Client, url: str, limits: Limits, slot=None) -> bool:
-    """True when the host's robots.txt lets Newsdesk fetch url."""
-    return rules_allow(load_rules(client, url, limits, slot), url)
-
-
 def robots_checker(client: httpx.Client, limits: Limits, slot=None) -> Callable[[str], bool]:
-    """robots_allow for the pages of one poll, reading each host's rules from the cache once."""
+    """Whether the host's robots.txt lets Newsdesk fetch a url, for the pages of one poll: each host's rules
+    are read from the cache once."""
     # A poll reads a few dozen pages of one host within seconds: a cache read for each costs a round trip.
     rules_at: dict[str, str] = {}
 

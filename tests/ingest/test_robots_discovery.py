@@ -7,7 +7,7 @@ from django.core.cache import cache
 
 from newsdesk.ingest.discovery import DiscoveryError, discover_feeds, feed_links
 from newsdesk.ingest.fetch import Limits, create_client
-from newsdesk.ingest.robots import robots_allow
+from newsdesk.ingest.robots import robots_checker
 from newsdesk.store.models import Article, Feed
 
 LIMITS = Limits(timeout=5.0, allow_private=True)
@@ -39,10 +39,10 @@ def test_robots_rules_for_newsdesk_and_missing_files(simulator):
     host = simulator.host_urls()[1]
     page = simulator.items(simulator.feed_urls()[2])[0].url
     with create_client(LIMITS) as client:
-        assert robots_allow(client, page, LIMITS)  # no robots.txt: everything allowed
+        assert robots_checker(client, LIMITS)(page)  # no robots.txt: everything allowed
         cache.clear()
         simulator.set_robots_txt(host, "User-agent: Newsdesk\nDisallow: /\n\nUser-agent: *\nAllow: /\n")
-        assert not robots_allow(client, page, LIMITS)
+        assert not robots_checker(client, LIMITS)(page)
 
 
 def test_a_site_address_leads_to_its_announced_feeds(simulator):
